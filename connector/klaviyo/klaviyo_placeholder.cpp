@@ -1,0 +1,1 @@
+namespace connector::klaviyo {} // placeholder until the stage lands

@@ -1,0 +1,1 @@
+namespace connector::ledger {} // placeholder until the stage lands

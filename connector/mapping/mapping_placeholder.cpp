@@ -1,0 +1,1 @@
+namespace connector::mapping {} // placeholder until the stage lands

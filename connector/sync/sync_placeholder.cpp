@@ -1,0 +1,1 @@
+namespace connector::sync {} // placeholder until the stage lands

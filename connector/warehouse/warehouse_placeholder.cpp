@@ -1,0 +1,1 @@
+namespace connector::warehouse {} // placeholder until the stage lands

@@ -1,0 +1,44 @@
+#!/usr/bin/env bash
+# Installs every build, run and test dependency with apt (Debian 12, as root). Idempotent and
+# quick when everything is present: it asks dpkg first and calls apt only for what is missing.
+set -euo pipefail
+
+packages=(
+    # build
+    build-essential cmake pkg-config git
+    # warehouse: the ODBC driver manager, its tools and the drivers we test with
+    unixodbc unixodbc-dev odbcinst libsqliteodbc odbc-postgresql postgresql
+    # ledger
+    sqlite3 libsqlite3-dev
+    # HTTPS and JSON, CLI, phones, TLS
+    libpoco-dev libboost-program-options-dev libphonenumber-dev libssl-dev openssl ca-certificates
+    # tests, format check and measurements
+    catch2 clang-format time procps
+)
+
+missing=()
+for p in "${packages[@]}"; do
+    if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed"; then
+        missing+=("$p")
+    fi
+done
+# Node.js runs the schema contract test and the SDK comparison in the benchmark. Some images ship
+# their own nodejs build; only install Debian's when there is none.
+if ! command -v node >/dev/null 2>&1; then
+    missing+=(nodejs npm)
+elif ! command -v npm >/dev/null 2>&1; then
+    missing+=(npm)
+fi
+
+if ((${#missing[@]})); then
+    if [[ $(id -u) -ne 0 ]]; then
+        echo "setup: missing packages: ${missing[*]}; run this script as root to install them" >&2
+        exit 1
+    fi
+    echo "setup: installing ${missing[*]}"
+    export DEBIAN_FRONTEND=noninteractive
+    apt-get update -qq
+    apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+else
+    echo "setup: all packages present"
+fi
