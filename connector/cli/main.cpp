@@ -7,7 +7,7 @@
 
 namespace po = boost::program_options;
 
-int main(int argc, char** argv) {
+int main(int argc, char **argv) {
     try {
         po::options_description opts("Options");
         opts.add_options()("help,h", "show this help")("version", "print the version");
@@ -20,7 +20,7 @@ int main(int argc, char** argv) {
         std::cout << "Usage: connector --query FILE --target klaviyo_profiles|klaviyo_events\n\n"
                   << opts;
         return 0;
-    } catch (const po::error& e) {
+    } catch (const po::error &e) {
         std::cerr << "connector: config: " << e.what() << "\n";
         return connector::exit_code::usage;
     }

@@ -2,7 +2,7 @@
 
 namespace connector {
 
-Error::Error(ErrorKind kind, const std::string& what) : std::runtime_error(what), kind_(kind) {}
+Error::Error(ErrorKind kind, const std::string &what) : std::runtime_error(what), kind_(kind) {}
 
 int exit_code_for(ErrorKind kind) noexcept {
     switch (kind) {
@@ -24,7 +24,7 @@ int exit_code_for(ErrorKind kind) noexcept {
     return exit_code::internal;
 }
 
-const char* to_string(ErrorKind kind) noexcept {
+const char *to_string(ErrorKind kind) noexcept {
     switch (kind) {
     case ErrorKind::Config:
         return "config";

@@ -32,14 +32,15 @@ constexpr int interrupted = 7;
 /// Maps an error kind to the process exit code.
 int exit_code_for(ErrorKind kind) noexcept;
 
-/// Short lower-case name of a kind ("config", "warehouse", ...), used in `connector: <kind>: <what>`.
-const char* to_string(ErrorKind kind) noexcept;
+/// Short lower-case name of a kind ("config", "warehouse", ...), used in `connector: <kind>:
+/// <what>`.
+const char *to_string(ErrorKind kind) noexcept;
 
 /// Base of every error the connector throws on purpose. Bad rows are not errors: they are
 /// `Rejection` values (see record.hpp).
 class Error : public std::runtime_error {
   public:
-    Error(ErrorKind kind, const std::string& what);
+    Error(ErrorKind kind, const std::string &what);
     ErrorKind kind() const noexcept { return kind_; }
 
   private:
@@ -49,43 +50,43 @@ class Error : public std::runtime_error {
 /// Usage or configuration error: bad option, missing file, bad mapping file.
 class ConfigError : public Error {
   public:
-    explicit ConfigError(const std::string& what) : Error(ErrorKind::Config, what) {}
+    explicit ConfigError(const std::string &what) : Error(ErrorKind::Config, what) {}
 };
 
 /// Warehouse error (ODBC). The warehouse module derives a richer type with diagnostics.
 class SourceError : public Error {
   public:
-    explicit SourceError(const std::string& what) : Error(ErrorKind::Source, what) {}
+    explicit SourceError(const std::string &what) : Error(ErrorKind::Source, what) {}
 };
 
 /// Klaviyo refused the key (401/403 JSON) or the endpoint/revision is gone (410).
 class AuthError : public Error {
   public:
-    explicit AuthError(const std::string& what) : Error(ErrorKind::KlaviyoAuth, what) {}
+    explicit AuthError(const std::string &what) : Error(ErrorKind::KlaviyoAuth, what) {}
 };
 
 /// HTTP transport failure that escaped the retry policy (a Poco exception at the module edge).
 class SinkError : public Error {
   public:
-    explicit SinkError(const std::string& what) : Error(ErrorKind::Transport, what) {}
+    explicit SinkError(const std::string &what) : Error(ErrorKind::Transport, what) {}
 };
 
 /// The ledger file cannot be opened, migrated or written.
 class LedgerError : public Error {
   public:
-    explicit LedgerError(const std::string& what) : Error(ErrorKind::Ledger, what) {}
+    explicit LedgerError(const std::string &what) : Error(ErrorKind::Ledger, what) {}
 };
 
 /// Another process holds the lock of this ledger and sync.
 class LedgerLockedError : public Error {
   public:
-    explicit LedgerLockedError(const std::string& what) : Error(ErrorKind::LedgerLocked, what) {}
+    explicit LedgerLockedError(const std::string &what) : Error(ErrorKind::LedgerLocked, what) {}
 };
 
 /// The run was stopped by SIGINT/SIGTERM.
 class InterruptedError : public Error {
   public:
-    explicit InterruptedError(const std::string& what) : Error(ErrorKind::Interrupted, what) {}
+    explicit InterruptedError(const std::string &what) : Error(ErrorKind::Interrupted, what) {}
 };
 
 } // namespace connector

@@ -6,7 +6,7 @@ bool should_send(Decision d) noexcept {
     return d == Decision::New || d == Decision::Changed || d == Decision::Retry;
 }
 
-const char* to_string(Decision d) noexcept {
+const char *to_string(Decision d) noexcept {
     switch (d) {
     case Decision::New:
         return "new";

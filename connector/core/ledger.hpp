@@ -25,7 +25,7 @@ enum class Decision {
 /// True for New, Changed and Retry.
 bool should_send(Decision d) noexcept;
 /// "new", "changed", "retry", "unchanged", "skip_failed", "duplicate".
-const char* to_string(Decision d) noexcept;
+const char *to_string(Decision d) noexcept;
 
 /// How a run treats the ledger.
 struct RunOptions {
@@ -64,26 +64,26 @@ struct RunCounts {
 class Ledger : public DeliveryListener {
   public:
     /// Starts a run: records it and returns its id and the start of the last successful run.
-    virtual RunStart begin_run(const RunOptions& options) = 0;
+    virtual RunStart begin_run(const RunOptions &options) = 0;
     /// Bulk profile jobs submitted by earlier runs and not finished yet.
     virtual std::vector<std::string> open_jobs() = 0;
     /// Keys of the records waiting for a job.
-    virtual std::vector<std::string> job_keys(const std::string& job_id) = 0;
+    virtual std::vector<std::string> job_keys(const std::string &job_id) = 0;
     /// Decides for each record of a batch (same order) and marks them seen in this run.
     /// A batch is written in one transaction.
-    virtual std::vector<Decision> diff(const std::vector<Record>& batch) = 0;
+    virtual std::vector<Decision> diff(const std::vector<Record> &batch) = 0;
     /// Records a rejected row (state "rejected" when the rejection has a key).
-    virtual void record_rejection(const Rejection& rejection) = 0;
+    virtual void record_rejection(const Rejection &rejection) = 0;
     /// Calls `fn` for every record left pending, in flight or transient by an earlier run and
     /// not seen in this run, with the payload stored when it was first sent. Streams: never
     /// loads them all.
-    virtual void for_each_leftover(const std::function<void(const Record&)>& fn) = 0;
+    virtual void for_each_leftover(const std::function<void(const Record &)> &fn) = 0;
     /// Counts records that the last successful run saw and this run did not, and fills up to
     /// `max_examples` of their keys.
-    virtual std::uint64_t gone(std::vector<std::string>& examples, std::size_t max_examples) = 0;
+    virtual std::uint64_t gone(std::vector<std::string> &examples, std::size_t max_examples) = 0;
     /// Ends the run with a status ("success", "partial", "failed", "interrupted") and counts.
     /// In a dry run this discards everything the run wrote.
-    virtual void end_run(const std::string& status, const RunCounts& counts) = 0;
+    virtual void end_run(const std::string &status, const RunCounts &counts) = 0;
 };
 
 } // namespace connector

@@ -5,13 +5,13 @@
 
 namespace connector {
 
-const char* to_string(Target t) noexcept {
+const char *to_string(Target t) noexcept {
     return t == Target::Profiles ? "klaviyo_profiles" : "klaviyo_events";
 }
 
-std::string profile_key(const std::string& external_id,
-                        const std::string& email,
-                        const std::string& phone_e164) {
+std::string profile_key(const std::string &external_id,
+                        const std::string &email,
+                        const std::string &phone_e164) {
     if (!external_id.empty())
         return "external_id:" + external_id;
     if (!email.empty()) {

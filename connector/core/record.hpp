@@ -13,7 +13,7 @@ namespace connector {
 enum class Target { Profiles, Events };
 
 /// "klaviyo_profiles" / "klaviyo_events".
-const char* to_string(Target t) noexcept;
+const char *to_string(Target t) noexcept;
 
 /// A non-fatal problem with a row that is still sent (e.g. an invalid phone dropped while an
 /// email remains).
@@ -59,14 +59,14 @@ class Mapper {
   public:
     virtual ~Mapper() = default;
     /// Maps one row. Never throws for a bad row: returns a Rejection naming row, column and rule.
-    virtual MapResult map(const Row& row) = 0;
+    virtual MapResult map(const Row &row) = 0;
 };
 
 /// The profile key rule of design §2, shared by the mapper and by the client when it maps a
 /// bulk import error's original payload back to its record. Arguments may be empty.
 /// Returns "" when all three are empty.
-std::string profile_key(const std::string& external_id,
-                        const std::string& email,
-                        const std::string& phone_e164);
+std::string profile_key(const std::string &external_id,
+                        const std::string &email,
+                        const std::string &phone_e164);
 
 } // namespace connector

@@ -31,10 +31,10 @@ class RowSource {
   public:
     virtual ~RowSource() = default;
     /// Columns of the result; valid once the source is constructed (the query has run).
-    virtual const std::vector<Column>& columns() const = 0;
+    virtual const std::vector<Column> &columns() const = 0;
     /// Fills `row` with the next row (reusing its storage) and returns true, or returns false at
     /// the end. Throws SourceError on a driver error.
-    virtual bool next(Row& row) = 0;
+    virtual bool next(Row &row) = 0;
 };
 
 } // namespace connector

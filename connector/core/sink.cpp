@@ -2,7 +2,7 @@
 
 namespace connector {
 
-const char* to_string(Outcome o) noexcept {
+const char *to_string(Outcome o) noexcept {
     switch (o) {
     case Outcome::Sent:
         return "sent";

@@ -17,13 +17,14 @@ enum class Outcome {
 };
 
 /// "sent" / "failed" / "transient".
-const char* to_string(Outcome o) noexcept;
+const char *to_string(Outcome o) noexcept;
 
 /// The outcome of one record, with Klaviyo's own words when it failed.
 struct RecordOutcome {
     std::string key;
     Outcome outcome = Outcome::Sent;
-    std::string code;    ///< Klaviyo's error code ("invalid", "duplicate_profile") or ours ("http_503")
+    std::string
+        code; ///< Klaviyo's error code ("invalid", "duplicate_profile") or ours ("http_503")
     std::string message; ///< Klaviyo's detail, never containing the API key
 };
 
@@ -33,24 +34,25 @@ class DeliveryListener {
   public:
     virtual ~DeliveryListener() = default;
     /// Called before the request carrying these records leaves. Must be durable on return.
-    virtual void on_in_flight(const std::vector<const Record*>& records) = 0;
+    virtual void on_in_flight(const std::vector<const Record *> &records) = 0;
     /// A bulk profile import job was accepted: these records now wait for the job.
-    virtual void on_job_submitted(const std::string& job_id, const std::vector<std::string>& keys) = 0;
+    virtual void on_job_submitted(const std::string &job_id,
+                                  const std::vector<std::string> &keys) = 0;
     /// A bulk job finished (complete or cancelled) and all its outcomes were reported.
-    virtual void on_job_finished(const std::string& job_id) = 0;
+    virtual void on_job_finished(const std::string &job_id) = 0;
     /// Final outcomes for records (in this run).
-    virtual void on_outcomes(const std::vector<RecordOutcome>& outcomes) = 0;
+    virtual void on_outcomes(const std::vector<RecordOutcome> &outcomes) = 0;
     /// A non-fatal note for the log ("job 123 reported total_count 9998 of 10000 sent").
-    virtual void on_notice(const std::string& message) = 0;
+    virtual void on_notice(const std::string &message) = 0;
 };
 
 /// Counters for the run summary.
 struct SinkStats {
     std::map<std::string, std::uint64_t> requests_by_endpoint; ///< "POST /api/events" -> n
-    std::map<int, std::uint64_t> responses_by_status;         ///< 202 -> n, 429 -> n, 0 = network
-    std::uint64_t throttled = 0;                                ///< 429s received
-    std::uint64_t retries = 0;                                  ///< requests sent again
-    std::uint64_t bytes_sent = 0;                               ///< request body bytes
+    std::map<int, std::uint64_t> responses_by_status;          ///< 202 -> n, 429 -> n, 0 = network
+    std::uint64_t throttled = 0;                               ///< 429s received
+    std::uint64_t retries = 0;                                 ///< requests sent again
+    std::uint64_t bytes_sent = 0;                              ///< request body bytes
 };
 
 /// Sends records to Klaviyo (the delivery port): batches, paces, retries, attributes failures.
@@ -59,10 +61,10 @@ class Sink {
   public:
     virtual ~Sink() = default;
     /// Queues one record; may block while requests are in flight (back-pressure).
-    virtual void send(const Record& record) = 0;
+    virtual void send(const Record &record) = 0;
     /// Finishes a bulk profile job submitted by an earlier run: polls it, reads its import
     /// errors and reports outcomes for `keys` through the listener.
-    virtual void resume_job(const std::string& job_id, const std::vector<std::string>& keys) = 0;
+    virtual void resume_job(const std::string &job_id, const std::vector<std::string> &keys) = 0;
     /// Sends what is queued, waits for every request and job, and returns the counters.
     /// After stop is requested (see interrupt.hpp) it sends nothing new and waits only a short
     /// grace period; records not finished are reported Transient.

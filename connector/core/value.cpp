@@ -44,19 +44,19 @@ std::string fraction(std::uint32_t nanos) {
 
 } // namespace
 
-std::string to_iso8601(const Date& d) {
+std::string to_iso8601(const Date &d) {
     char buf[32];
     std::snprintf(buf, sizeof buf, "%04d-%02u-%02u", d.year, d.month, d.day);
     return buf;
 }
 
-std::string to_iso8601(const Time& t) {
+std::string to_iso8601(const Time &t) {
     char buf[32];
     std::snprintf(buf, sizeof buf, "%02u:%02u:%02u", t.hour, t.minute, t.second);
     return buf + fraction(t.nanos);
 }
 
-std::string to_iso8601(const Timestamp& t) {
+std::string to_iso8601(const Timestamp &t) {
     std::int64_t days = t.unix_seconds / 86400;
     std::int64_t secs = t.unix_seconds % 86400;
     if (secs < 0) {
@@ -69,8 +69,8 @@ std::string to_iso8601(const Timestamp& t) {
     return to_iso8601(d) + "T" + to_iso8601(tm) + "Z";
 }
 
-const char* type_name(const Value& v) noexcept {
-    static const char* const names[] = {"null", "boolean", "integer", "decimal", "double",
+const char *type_name(const Value &v) noexcept {
+    static const char *const names[] = {"null", "boolean", "integer", "decimal",   "double",
                                         "text", "date",    "time",    "timestamp", "binary"};
     return names[v.index()];
 }

@@ -9,14 +9,14 @@ namespace connector {
 
 /// SQL NULL.
 struct Null {
-    bool operator==(const Null&) const { return true; }
+    bool operator==(const Null &) const { return true; }
 };
 
 /// Exact decimal kept as its canonical text ("-12.50", "0.1", "12345678901234567.89"), never
 /// rounded through a double.
 struct Decimal {
     std::string digits;
-    bool operator==(const Decimal& o) const { return digits == o.digits; }
+    bool operator==(const Decimal &o) const { return digits == o.digits; }
 };
 
 /// Calendar date.
@@ -24,7 +24,7 @@ struct Date {
     int year = 1970;
     unsigned month = 1;
     unsigned day = 1;
-    bool operator==(const Date& o) const {
+    bool operator==(const Date &o) const {
         return year == o.year && month == o.month && day == o.day;
     }
 };
@@ -35,7 +35,7 @@ struct Time {
     unsigned minute = 0;
     unsigned second = 0;
     std::uint32_t nanos = 0;
-    bool operator==(const Time& o) const {
+    bool operator==(const Time &o) const {
         return hour == o.hour && minute == o.minute && second == o.second && nanos == o.nanos;
     }
 };
@@ -45,7 +45,7 @@ struct Time {
 struct Timestamp {
     std::int64_t unix_seconds = 0;
     std::uint32_t nanos = 0;
-    bool operator==(const Timestamp& o) const {
+    bool operator==(const Timestamp &o) const {
         return unix_seconds == o.unix_seconds && nanos == o.nanos;
     }
 };
@@ -55,15 +55,15 @@ using Bytes = std::vector<std::uint8_t>;
 
 /// One typed cell. `double` may hold NaN or infinity: the mapper rejects those.
 /// `std::string` is always UTF-8 as read from the driver (the mapper validates it).
-using Value =
-    std::variant<Null, bool, std::int64_t, Decimal, double, std::string, Date, Time, Timestamp, Bytes>;
+using Value = std::
+    variant<Null, bool, std::int64_t, Decimal, double, std::string, Date, Time, Timestamp, Bytes>;
 
 /// "2026-04-30".
-std::string to_iso8601(const Date& d);
+std::string to_iso8601(const Date &d);
 /// "17:05:09" or "17:05:09.250".
-std::string to_iso8601(const Time& t);
+std::string to_iso8601(const Time &t);
 /// "2026-04-30T17:05:09Z", with a fraction ("…09.250Z") only when nanos != 0.
-std::string to_iso8601(const Timestamp& t);
+std::string to_iso8601(const Timestamp &t);
 
 /// Days since 1970-01-01 for a proleptic Gregorian date (Howard Hinnant's algorithm).
 std::int64_t days_from_civil(int year, unsigned month, unsigned day) noexcept;
@@ -72,6 +72,6 @@ Date civil_from_days(std::int64_t days) noexcept;
 
 /// Name of the alternative held: "null", "boolean", "integer", "decimal", "double", "text",
 /// "date", "time", "timestamp", "binary". Used in rejection messages.
-const char* type_name(const Value& v) noexcept;
+const char *type_name(const Value &v) noexcept;
 
 } // namespace connector

@@ -1,1 +1,1 @@
-namespace connector::klaviyo {} // placeholder until the stage lands
+namespace connector::klaviyo {} // namespace connector::klaviyo

@@ -1,1 +1,1 @@
-namespace connector::ledger {} // placeholder until the stage lands
+namespace connector::ledger {} // namespace connector::ledger

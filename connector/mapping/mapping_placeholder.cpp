@@ -1,1 +1,1 @@
-namespace connector::mapping {} // placeholder until the stage lands
+namespace connector::mapping {} // namespace connector::mapping

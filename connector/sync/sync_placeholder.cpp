@@ -1,1 +1,1 @@
-namespace connector::sync {} // placeholder until the stage lands
+namespace connector::sync {} // namespace connector::sync

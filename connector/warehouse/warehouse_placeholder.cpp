@@ -1,1 +1,1 @@
-namespace connector::warehouse {} // placeholder until the stage lands
+namespace connector::warehouse {} // namespace connector::warehouse

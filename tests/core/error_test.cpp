@@ -17,7 +17,7 @@ TEST_CASE("Error: each kind maps to its documented exit code", "[core]") {
 TEST_CASE("Error: derived errors keep their kind and message", "[core]") {
     try {
         throw ConfigError("unknown target 'x'");
-    } catch (const Error& e) {
+    } catch (const Error &e) {
         CHECK(e.kind() == ErrorKind::Config);
         CHECK(std::string(e.what()) == "unknown target 'x'");
         CHECK(std::string(to_string(e.kind())) == "config");

@@ -8,13 +8,13 @@ namespace connector::test {
 /// CONNECTOR_SOURCE_DIR, CONNECTOR_BINARY_DIR and CONNECTOR_SHARED_DIR; scripts/test.sh sets
 /// CONNECTOR_TEST_PG). Throws std::runtime_error naming the variable when it is unset, so a
 /// test that needs it fails loudly instead of passing without checking anything.
-std::string required_env(const char* name);
+std::string required_env(const char *name);
 
 /// $CONNECTOR_SOURCE_DIR + "/" + relative.
-std::string source_path(const std::string& relative);
+std::string source_path(const std::string &relative);
 /// $CONNECTOR_SHARED_DIR + "/" + relative (the ../shared folder beside the clone).
-std::string shared_path(const std::string& relative);
+std::string shared_path(const std::string &relative);
 /// $CONNECTOR_BINARY_DIR + "/" + relative.
-std::string binary_path(const std::string& relative);
+std::string binary_path(const std::string &relative);
 
 } // namespace connector::test
