@@ -42,3 +42,14 @@ if ((${#missing[@]})); then
 else
     echo "setup: all packages present"
 fi
+
+# Node packages the tests and the benchmark use, pinned by their package-lock.json files, from
+# the npm registry. Installed once; a second run finds node_modules and skips.
+cd "$(dirname "$0")/.."
+for lock in tests/contract/package-lock.json scripts/bench/package-lock.json; do
+    dir=$(dirname "$lock")
+    if [[ -f $lock && ! -d $dir/node_modules ]]; then
+        echo "setup: npm ci in $dir"
+        npm ci --prefix "$dir" --no-audit --no-fund --loglevel=error >/dev/null
+    fi
+done

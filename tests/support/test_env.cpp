@@ -26,3 +26,9 @@ std::string binary_path(const std::string &relative) {
 }
 
 } // namespace connector::test
+
+namespace connector::test {
+std::string cert_path(const std::string &name) {
+    return required_env("CONNECTOR_TEST_CERTS") + "/" + name;
+}
+} // namespace connector::test

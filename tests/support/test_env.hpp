@@ -18,3 +18,8 @@ std::string shared_path(const std::string &relative);
 std::string binary_path(const std::string &relative);
 
 } // namespace connector::test
+
+namespace connector::test {
+/// $CONNECTOR_TEST_CERTS + "/" + name: "ca.pem", "server.pem", "server.key", "other-ca.pem".
+std::string cert_path(const std::string &name);
+} // namespace connector::test
