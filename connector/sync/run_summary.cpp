@@ -1,0 +1,31 @@
+#include "run_summary.hpp"
+
+#include "core/error.hpp"
+
+namespace connector::sync {
+
+const char *to_string(RunStatus status) noexcept {
+    switch (status) {
+    case RunStatus::Success:
+        return "success";
+    case RunStatus::Partial:
+        return "partial";
+    case RunStatus::Interrupted:
+        return "interrupted";
+    }
+    return "unknown";
+}
+
+int exit_code_for(RunStatus status) noexcept {
+    switch (status) {
+    case RunStatus::Success:
+        return exit_code::ok;
+    case RunStatus::Partial:
+        return exit_code::partial;
+    case RunStatus::Interrupted:
+        return exit_code::interrupted;
+    }
+    return exit_code::internal;
+}
+
+} // namespace connector::sync

@@ -1,1 +1,0 @@
-namespace connector::sync {} // namespace connector::sync
