@@ -1,1 +1,0 @@
-namespace connector::mapping {} // namespace connector::mapping

@@ -1,0 +1,118 @@
+#include "phone_normalizer.hpp"
+
+#include "json_text.hpp"
+#include "value_cast.hpp"
+
+#include <phonenumbers/phonenumber.pb.h>
+#include <phonenumbers/phonenumberutil.h>
+
+#include <array>
+#include <cctype>
+#include <set>
+
+namespace connector::mapping {
+namespace {
+
+using i18n::phonenumbers::PhoneNumber;
+using i18n::phonenumbers::PhoneNumberUtil;
+
+const std::set<std::string> &supported_regions() {
+    static const std::set<std::string> regions = [] {
+        std::set<std::string> r;
+        PhoneNumberUtil::GetInstance()->GetSupportedRegions(&r);
+        return r;
+    }();
+    return regions;
+}
+
+// Values that exports use for "no phone"; treated like an empty cell, not as a bad number.
+bool is_placeholder(std::string_view t) {
+    static constexpr std::array<std::string_view, 10> placeholders{
+        "n/a", "na", "n.a.", "none", "null", "nil", "-", "--", "unknown", "0"};
+    std::string lower;
+    for (const char c : t)
+        lower.push_back(static_cast<char>(std::tolower(static_cast<unsigned char>(c))));
+    for (const auto p : placeholders)
+        if (lower == p)
+            return true;
+    return false;
+}
+
+const char *parse_error(PhoneNumberUtil::ErrorType e) {
+    switch (e) {
+    case PhoneNumberUtil::INVALID_COUNTRY_CODE_ERROR:
+        return "has no valid country code";
+    case PhoneNumberUtil::NOT_A_NUMBER:
+        return "is not a phone number";
+    case PhoneNumberUtil::TOO_SHORT_AFTER_IDD:
+    case PhoneNumberUtil::TOO_SHORT_NSN:
+        return "is too short";
+    case PhoneNumberUtil::TOO_LONG_NSN:
+        return "is too long";
+    case PhoneNumberUtil::NO_PARSING_ERROR:
+        break;
+    }
+    return "cannot be read";
+}
+
+} // namespace
+
+std::string PhoneNormalizer::known_region(std::string_view code) {
+    std::string upper;
+    for (const char c : trim(code))
+        upper.push_back(static_cast<char>(std::toupper(static_cast<unsigned char>(c))));
+    if (upper.size() == 2 && supported_regions().count(upper))
+        return upper;
+    return {};
+}
+
+PhoneResult PhoneNormalizer::normalise(std::string_view text,
+                                       std::string_view region,
+                                       const std::string &fallback_region) const {
+    PhoneResult result;
+    const std::string_view t = trim(text);
+    if (t.empty() || is_placeholder(t))
+        return result;
+
+    std::string used = known_region(region);
+    if (used.empty())
+        used = fallback_region;
+    const std::string parse_region = used.empty() ? "ZZ" : used;
+
+    const PhoneNumberUtil &util = *PhoneNumberUtil::GetInstance();
+    std::string input(t);
+    PhoneNumber number;
+    PhoneNumberUtil::ErrorType err = util.Parse(input, parse_region, &number);
+    bool valid = err == PhoneNumberUtil::NO_PARSING_ERROR && util.IsValidNumber(number);
+    // "00" is the international prefix in most of the world; read it as "+" when the region's
+    // own rules did not (no region known, or a region such as US whose prefix is 011).
+    if (!valid && t.size() > 2 && t[0] == '0' && t[1] == '0') {
+        PhoneNumber retry;
+        const std::string plus = "+" + std::string(t.substr(2));
+        if (util.Parse(plus, parse_region, &retry) == PhoneNumberUtil::NO_PARSING_ERROR &&
+            util.IsValidNumber(retry)) {
+            number = retry;
+            err = PhoneNumberUtil::NO_PARSING_ERROR;
+            valid = true;
+        }
+    }
+    if (!valid) {
+        result.status = PhoneResult::Status::Invalid;
+        const std::string where = used.empty()
+                                      ? " (no region known: write it with +country code, or set "
+                                        "phone.default_region or phone.country_column)"
+                                      : " for region " + used;
+        if (err != PhoneNumberUtil::NO_PARSING_ERROR)
+            result.problem = "phone number " + quote_excerpt(t) + " " + parse_error(err) + where;
+        else
+            result.problem = "phone number " + quote_excerpt(t) + " is not a valid number" + where;
+        return result;
+    }
+    result.status = PhoneResult::Status::Ok;
+    util.Format(number, PhoneNumberUtil::E164, &result.e164);
+    if (number.has_extension())
+        result.extension = number.extension();
+    return result;
+}
+
+} // namespace connector::mapping
