@@ -1,0 +1,79 @@
+#include "decision_rules.hpp"
+
+namespace connector::ledger {
+
+const char *to_string(RecordState state) noexcept {
+    switch (state) {
+    case RecordState::Pending:
+        return "pending";
+    case RecordState::InFlight:
+        return "in_flight";
+    case RecordState::Sent:
+        return "sent";
+    case RecordState::Failed:
+        return "failed";
+    case RecordState::Transient:
+        return "transient";
+    case RecordState::Rejected:
+        return "rejected";
+    }
+    return "pending";
+}
+
+std::optional<RecordState> parse_state(const std::string &text) noexcept {
+    for (const RecordState s :
+         {RecordState::Pending, RecordState::InFlight, RecordState::Sent, RecordState::Failed,
+          RecordState::Transient, RecordState::Rejected}) {
+        if (text == to_string(s))
+            return s;
+    }
+    return std::nullopt;
+}
+
+namespace {
+
+// The decision before --full-resync is applied.
+Decision incremental(const StoredRecord &stored,
+                     const std::string &hash,
+                     Target target,
+                     bool retry_failed) noexcept {
+    const bool same = stored.hash == hash;
+    switch (stored.state) {
+    case RecordState::Pending:
+    case RecordState::InFlight:
+    case RecordState::Transient:
+        return Decision::Retry;
+    case RecordState::Failed:
+        if (!same)
+            return Decision::Changed;
+        return retry_failed ? Decision::Retry : Decision::SkipFailed;
+    case RecordState::Rejected:
+        if (!stored.ever_sent)
+            return Decision::New;
+        [[fallthrough]];
+    case RecordState::Sent:
+        if (target == Target::Events)
+            return Decision::Unchanged; // an event is sent once per unique id, ever
+        return same ? Decision::Unchanged : Decision::Changed;
+    }
+    return Decision::Retry;
+}
+
+} // namespace
+
+Decision decide(const StoredRecord *stored,
+                const std::string &hash,
+                Target target,
+                bool full_resync,
+                bool retry_failed) noexcept {
+    if (!stored)
+        return Decision::New;
+    if (stored->seen_in_this_run)
+        return Decision::Duplicate;
+    const Decision d = incremental(*stored, hash, target, retry_failed);
+    if (full_resync && (d == Decision::Unchanged || d == Decision::SkipFailed))
+        return Decision::Retry;
+    return d;
+}
+
+} // namespace connector::ledger

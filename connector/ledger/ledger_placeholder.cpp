@@ -1,1 +1,0 @@
-namespace connector::ledger {} // namespace connector::ledger

@@ -1,0 +1,226 @@
+#include "core/error.hpp"
+#include "ledger/sqlite_ledger.hpp"
+#include "ledger_test_util.hpp"
+#include "support/temp_dir.hpp"
+
+#include <catch2/catch.hpp>
+
+#include <algorithm>
+#include <atomic>
+#include <map>
+#include <thread>
+
+using namespace connector;
+using connector::ledger::SqliteLedger;
+using connector::ledger::test::diff_keys;
+using connector::ledger::test::make_record;
+using connector::ledger::test::query_int;
+using connector::ledger::test::query_text;
+using connector::ledger::test::run_options;
+using connector::ledger::test::state_of;
+
+namespace {
+
+std::map<std::string, Record> collect_leftovers(Ledger &ledger) {
+    std::map<std::string, Record> out;
+    ledger.for_each_leftover([&](const Record &r) {
+        const bool inserted = out.emplace(r.key, r).second;
+        CHECK(inserted); // each leftover once
+    });
+    return out;
+}
+
+} // namespace
+
+TEST_CASE("SqliteLedger: in-flight marks are committed when on_in_flight returns",
+          "[ledger][integration]") {
+    test::TempDir dir;
+    const std::string path = dir.file("l.sqlite");
+    SqliteLedger ledger(path, "s", Target::Events, {});
+    ledger.begin_run(run_options(Target::Events));
+    const Record r = make_record("e1", "h1", Target::Events);
+    ledger.diff({r});
+    ledger.on_in_flight({&r});
+    // Another connection (as after a crash) sees the mark and the payload.
+    CHECK(state_of(path, "e1") == "in_flight");
+    CHECK(query_text(path, "SELECT event FROM records WHERE key = 'e1'") == r.event);
+    CHECK(query_int(path, "SELECT attempts FROM records WHERE key = 'e1'") == 1);
+    ledger.end_run("interrupted", {});
+}
+
+TEST_CASE("SqliteLedger: Sent drops the payload and records the run", "[ledger][integration]") {
+    test::TempDir dir;
+    const std::string path = dir.file("l.sqlite");
+    SqliteLedger ledger(path, "s", Target::Events, {});
+    const RunStart start = ledger.begin_run(run_options(Target::Events));
+    const Record r = make_record("e1", "h1", Target::Events);
+    ledger.diff({r});
+    ledger.on_in_flight({&r});
+    ledger.on_outcomes({{"e1", Outcome::Sent, "", ""}});
+    ledger.end_run("success", {});
+    CHECK(state_of(path, "e1") == "sent");
+    CHECK(query_int(path, "SELECT profile IS NULL AND event IS NULL FROM records") == 1);
+    CHECK(query_int(path, "SELECT last_sent_run FROM records WHERE key = 'e1'") == start.run_id);
+    CHECK(query_int(path, "SELECT first_run FROM records WHERE key = 'e1'") == start.run_id);
+}
+
+TEST_CASE("SqliteLedger: leftovers are the unsent records the query no longer returned",
+          "[ledger][integration]") {
+    test::TempDir dir;
+    const std::string path = dir.file("l.sqlite");
+    SqliteLedger ledger(path, "s", Target::Events, {});
+    ledger.begin_run(run_options(Target::Events));
+    std::vector<Record> batch;
+    for (const char *k : {"pending", "flying", "transient", "sent", "failed", "again"})
+        batch.push_back(make_record(k, std::string("hash-") + k, Target::Events));
+    ledger.diff(batch);
+    ledger.on_in_flight({&batch[1], &batch[2], &batch[3], &batch[4], &batch[5]});
+    ledger.on_outcomes({{"transient", Outcome::Transient, "http_429", "throttled"},
+                        {"sent", Outcome::Sent, "", ""},
+                        {"failed", Outcome::Failed, "invalid", "bad"}});
+    ledger.end_run("interrupted", {});
+
+    ledger.begin_run(run_options(Target::Events));
+    // "again" is returned by this run's query: it is diffed, not a leftover.
+    CHECK(diff_keys(ledger, {"again"}, "hash-again", Target::Events) ==
+          std::vector<Decision>{Decision::Retry});
+    const auto leftovers = collect_leftovers(ledger);
+    ledger.end_run("success", {});
+
+    REQUIRE(leftovers.size() == 3);
+    for (const char *k : {"pending", "flying", "transient"}) {
+        CAPTURE(k);
+        REQUIRE(leftovers.count(k) == 1);
+        const Record &r = leftovers.at(k);
+        const Record &original =
+            *std::find_if(batch.begin(), batch.end(), [&](const Record &b) { return b.key == k; });
+        CHECK(r.row_number == 0);
+        CHECK(r.hash == original.hash);
+        CHECK(r.profile == original.profile);
+        CHECK(r.event == original.event);
+    }
+}
+
+TEST_CASE("SqliteLedger: leftovers stream in pages while the callback marks them in flight",
+          "[ledger][integration]") {
+    test::TempDir dir;
+    SqliteLedger ledger(dir.file("l.sqlite"), "s", Target::Profiles, {});
+    ledger.begin_run(run_options(Target::Profiles));
+    std::vector<Record> batch;
+    for (int i = 0; i < 1000; ++i)
+        batch.push_back(make_record("k" + std::to_string(i), "h", Target::Profiles));
+    ledger.diff(batch);
+    ledger.end_run("failed", {});
+
+    ledger.begin_run(run_options(Target::Profiles));
+    std::size_t seen = 0;
+    ledger.for_each_leftover([&](const Record &r) {
+        ++seen;
+        ledger.on_in_flight({&r}); // as the sink does from inside send()
+        ledger.on_outcomes({{r.key, Outcome::Transient, "http_503", "down"}});
+    });
+    ledger.end_run("partial", {});
+    CHECK(seen == batch.size());
+}
+
+TEST_CASE("SqliteLedger: records waiting for an open job are resumed, not resent",
+          "[ledger][integration]") {
+    test::TempDir dir;
+    const std::string path = dir.file("l.sqlite");
+    SqliteLedger ledger(path, "s", Target::Profiles, {});
+    ledger.begin_run(run_options(Target::Profiles));
+    const auto batch = std::vector<Record>{make_record("a", "h", Target::Profiles),
+                                           make_record("b", "h", Target::Profiles),
+                                           make_record("c", "h", Target::Profiles)};
+    ledger.diff(batch);
+    ledger.on_in_flight({&batch[0], &batch[1], &batch[2]});
+    ledger.on_job_submitted("job-1", {"a", "b"});
+    ledger.end_run("interrupted", {}); // killed while the job ran
+
+    ledger.begin_run(run_options(Target::Profiles));
+    CHECK(ledger.open_jobs() == std::vector<std::string>{"job-1"});
+    CHECK(ledger.job_keys("job-1") == std::vector<std::string>{"a", "b"});
+    CHECK(query_text(path, "SELECT job_id FROM records WHERE key = 'a'") == "job-1");
+    // Only "c" (in flight, no job) is a leftover while the job is open.
+    auto leftovers = collect_leftovers(ledger);
+    CHECK(leftovers.size() == 1);
+    CHECK(leftovers.count("c") == 1);
+
+    // The sink resumes the job and reports it.
+    ledger.on_outcomes(
+        {{"a", Outcome::Sent, "", ""}, {"b", Outcome::Failed, "invalid", "Invalid phone number"}});
+    ledger.on_job_finished("job-1");
+    CHECK(ledger.open_jobs().empty());
+    CHECK(state_of(path, "a") == "sent");
+    CHECK(state_of(path, "b") == "failed");
+    ledger.end_run("partial", {});
+}
+
+TEST_CASE("SqliteLedger: a finished job's unreported records become leftovers",
+          "[ledger][integration]") {
+    test::TempDir dir;
+    SqliteLedger ledger(dir.file("l.sqlite"), "s", Target::Profiles, {});
+    ledger.begin_run(run_options(Target::Profiles));
+    const auto batch = std::vector<Record>{make_record("a", "h", Target::Profiles),
+                                           make_record("b", "h", Target::Profiles)};
+    ledger.diff(batch);
+    ledger.on_in_flight({&batch[0], &batch[1]});
+    ledger.on_job_submitted("job-9", {"a", "b"});
+    ledger.on_outcomes({{"a", Outcome::Sent, "", ""}});
+    ledger.on_job_finished("job-9");
+    ledger.end_run("partial", {});
+
+    ledger.begin_run(run_options(Target::Profiles));
+    const auto leftovers = collect_leftovers(ledger);
+    CHECK(leftovers.size() == 1);
+    CHECK(leftovers.count("b") == 1);
+    CHECK(ledger.job_keys("job-9") == std::vector<std::string>{"b"});
+    ledger.end_run("success", {});
+}
+
+TEST_CASE("SqliteLedger: the listener may report from another thread while the run diffs",
+          "[ledger][integration]") {
+    test::TempDir dir;
+    const std::string path = dir.file("l.sqlite");
+    SqliteLedger ledger(path, "s", Target::Events, {});
+    ledger.begin_run(run_options(Target::Events));
+    constexpr int batches = 40;
+    constexpr int per_batch = 50;
+    std::vector<std::vector<Record>> all(batches);
+    for (int b = 0; b < batches; ++b)
+        for (int i = 0; i < per_batch; ++i)
+            all[b].push_back(
+                make_record("e" + std::to_string(b * per_batch + i), "h", Target::Events));
+
+    // The "sink" thread marks each batch in flight and then sent, as soon as it is diffed.
+    std::atomic<int> diffed{0};
+    std::atomic<bool> failed{false};
+    std::thread sink([&] {
+        try {
+            for (int b = 0; b < batches; ++b) {
+                while (diffed.load() <= b)
+                    std::this_thread::yield();
+                std::vector<const Record *> ptrs;
+                std::vector<RecordOutcome> outcomes;
+                for (const Record &r : all[b]) {
+                    ptrs.push_back(&r);
+                    outcomes.push_back({r.key, Outcome::Sent, "", ""});
+                }
+                ledger.on_in_flight(ptrs);
+                ledger.on_outcomes(outcomes);
+            }
+        } catch (...) {
+            failed = true;
+        }
+    });
+    for (int b = 0; b < batches; ++b) {
+        const auto decisions = ledger.diff(all[b]);
+        CHECK(std::count(decisions.begin(), decisions.end(), Decision::New) == per_batch);
+        diffed.store(b + 1);
+    }
+    sink.join();
+    ledger.end_run("success", {});
+    CHECK_FALSE(failed);
+    CHECK(query_int(path, "SELECT COUNT(*) FROM records WHERE state = 'sent'") ==
+          batches * per_batch);
+}
