@@ -1,1 +1,0 @@
-namespace connector::warehouse {} // namespace connector::warehouse
