@@ -1,0 +1,79 @@
+#include "api_key.hpp"
+
+#include "core/error.hpp"
+
+#include <cerrno>
+#include <cstdlib>
+#include <cstring>
+#include <fstream>
+#include <sstream>
+#include <sys/stat.h>
+
+namespace connector::klaviyo {
+namespace {
+
+constexpr const char *env_name = "KLAVIYO_API_KEY";
+
+std::string trim(const std::string &s) {
+    const char *ws = " \t\r\n";
+    const auto b = s.find_first_not_of(ws);
+    if (b == std::string::npos)
+        return {};
+    const auto e = s.find_last_not_of(ws);
+    return s.substr(b, e - b + 1);
+}
+
+void check_shape(const std::string &key, const std::string &source) {
+    for (unsigned char c : key) {
+        if (c <= 0x20 || c == 0x7f)
+            throw ConfigError("the Klaviyo API key from " + source +
+                              " contains whitespace or control characters; it must be one token "
+                              "(a private key such as pk_...)");
+    }
+}
+
+ApiKey from_file(const std::string &path, const std::function<void(const std::string &)> &warn) {
+    struct stat st {};
+    if (::stat(path.c_str(), &st) != 0)
+        throw ConfigError("cannot read the Klaviyo API key file " + path + ": " +
+                          std::strerror(errno));
+    if (!S_ISREG(st.st_mode))
+        throw ConfigError("the Klaviyo API key file " + path + " is not a regular file");
+    if ((st.st_mode & (S_IRGRP | S_IROTH)) != 0 && warn)
+        warn("the Klaviyo API key file " + path +
+             " is readable by group or others; run: chmod 600 " + path);
+    std::ifstream in(path, std::ios::binary);
+    if (!in)
+        throw ConfigError("cannot read the Klaviyo API key file " + path + ": " +
+                          std::strerror(errno));
+    std::ostringstream text;
+    text << in.rdbuf();
+    ApiKey key{trim(text.str()), path};
+    if (key.value.empty())
+        throw ConfigError("the Klaviyo API key file " + path + " is empty");
+    check_shape(key.value, path);
+    return key;
+}
+
+} // namespace
+
+ApiKey load_api_key(const std::string &key_file,
+                    const std::function<void(const std::string &)> &warn) {
+    const char *env = std::getenv(env_name);
+    if (!key_file.empty()) {
+        if (env != nullptr && *env != '\0' && warn)
+            warn(std::string("both ") + env_name + " and --api-key-file are set; using the file " +
+                 key_file);
+        return from_file(key_file, warn);
+    }
+    if (env == nullptr)
+        throw ConfigError(std::string("no Klaviyo API key: set ") + env_name +
+                          " or pass --api-key-file FILE (never on the command line)");
+    ApiKey key{trim(env), env_name};
+    if (key.value.empty())
+        throw ConfigError(std::string("the environment variable ") + env_name + " is empty");
+    check_shape(key.value, env_name);
+    return key;
+}
+
+} // namespace connector::klaviyo

@@ -1,0 +1,23 @@
+#pragma once
+
+#include <functional>
+#include <string>
+
+namespace connector::klaviyo {
+
+/// A Klaviyo private API key and where it came from. Only `source` may appear in messages.
+struct ApiKey {
+    std::string value;
+    std::string source; ///< "KLAVIYO_API_KEY" or the key file's path
+};
+
+/// Loads the key: from `key_file` when one is given (an explicit option beats the
+/// environment), else from the KLAVIYO_API_KEY environment variable. Surrounding whitespace is
+/// trimmed. Calls `warn` when the file is readable by group or others, or when both sources are
+/// set. Throws ConfigError naming the variable or file when the key is missing, empty,
+/// unreadable or contains whitespace or control characters; the key itself is never in a
+/// message.
+ApiKey load_api_key(const std::string &key_file,
+                    const std::function<void(const std::string &)> &warn);
+
+} // namespace connector::klaviyo

@@ -1,1 +1,0 @@
-namespace connector::klaviyo {} // namespace connector::klaviyo
