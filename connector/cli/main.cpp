@@ -1,27 +1,35 @@
+#include "cli/commands.hpp"
+#include "cli/options.hpp"
+#include "cli/signals.hpp"
 #include "cli/version.hpp"
 #include "core/error.hpp"
 
-#include <boost/program_options.hpp>
-
+#include <exception>
 #include <iostream>
 
-namespace po = boost::program_options;
-
 int main(int argc, char **argv) {
+    using namespace connector;
     try {
-        po::options_description opts("Options");
-        opts.add_options()("help,h", "show this help")("version", "print the version");
-        po::variables_map vm;
-        po::store(po::parse_command_line(argc, argv, opts), vm);
-        if (vm.count("version")) {
-            std::cout << "connector " << connector::cli::version << "\n";
-            return 0;
+        const cli::Options options = cli::parse_options(argc, argv);
+        switch (options.command) {
+        case cli::Command::Help:
+            std::cout << (options.status_help ? cli::status_help_text() : cli::help_text());
+            return exit_code::ok;
+        case cli::Command::Version:
+            std::cout << "connector " << cli::version << "\n";
+            return exit_code::ok;
+        case cli::Command::Status:
+            return cli::status_command(options.status);
+        case cli::Command::Run:
+            break;
         }
-        std::cout << "Usage: connector --query FILE --target klaviyo_profiles|klaviyo_events\n\n"
-                  << opts;
-        return 0;
-    } catch (const po::error &e) {
-        std::cerr << "connector: config: " << e.what() << "\n";
-        return connector::exit_code::usage;
+        cli::install_signal_handlers();
+        return cli::run_command(options.run);
+    } catch (const Error &e) {
+        std::cerr << "connector: " << to_string(e.kind()) << ": " << e.what() << std::endl;
+        return exit_code_for(e.kind());
+    } catch (const std::exception &e) {
+        std::cerr << "connector: internal: " << e.what() << std::endl;
+        return exit_code::internal;
     }
 }

@@ -153,6 +153,7 @@ RunSummary Sync::run(const SyncConfig &config) {
     send_started_ns_ = 0;
     started_ns_ = steady_ns();
     recorder_.reset(config.max_examples);
+    last_summary_ = RunSummary{};
     Run run(*this, config);
     return run.execute();
 }
@@ -226,9 +227,9 @@ RunSummary Sync::Run::execute() {
         else if (c.rejected > 0 || c.failed > 0 || c.transient > 0 || c.duplicates > 0)
             summary_.status = RunStatus::Partial;
         // A run that stopped at --limit did not see the whole result: the ledger records it as
-        // partial so that it does not move {{last_success_started_at}} forward.
-        const bool ledger_partial = summary_.status == RunStatus::Success && summary_.limited;
-        end(ledger_partial ? "partial" : to_string(summary_.status));
+        // "limited", which does not move {{last_success_started_at}} forward.
+        const bool limited = summary_.status != RunStatus::Interrupted && summary_.limited;
+        end(limited ? "limited" : to_string(summary_.status));
     } catch (const Error &e) {
         if (e.kind() != ErrorKind::Interrupted) {
             end_failed("failed");
@@ -465,6 +466,7 @@ void Sync::Run::end(const std::string &status) {
     summary_.seconds.total = std::chrono::duration<double>(Clock::now() - start_).count();
     ledger_.end_run(status, c);
     phase(Progress::Phase::Done);
+    sync_.last_summary_ = summary_;
     const std::string shown = status == "failed" ? status : to_string(summary_.status);
     log(shown == "success" ? LogLevel::Info : LogLevel::Warning, "run_finished",
         std::string(config_.dry_run ? "dry run " : "run ") + std::to_string(summary_.run_id) +
@@ -488,6 +490,11 @@ void Sync::Run::end_failed(const std::string &status) noexcept {
         end(status);
     } catch (...) {
         // Same: a ledger that cannot end the run is reported by the next begin_run.
+        try {
+            collect();
+            sync_.last_summary_ = summary_;
+        } catch (...) {
+        }
     }
 }
 

@@ -83,11 +83,15 @@ class Sync {
     /// What the run has done so far; callable from another thread while run() works.
     Progress progress() const noexcept;
 
+    /// The summary of the last run() as far as it got, also when it threw (for the report).
+    const RunSummary &last_summary() const noexcept { return last_summary_; }
+
   private:
     class Run;
 
     Stages stages_;
     DeliveryRecorder recorder_;
+    RunSummary last_summary_;
     std::atomic<int> phase_{0};
     std::atomic<std::uint64_t> rows_read_{0};
     std::atomic<std::uint64_t> to_send_{0};

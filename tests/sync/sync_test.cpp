@@ -348,7 +348,7 @@ TEST_CASE("Sync: records of the last successful run missing from this one are co
     CHECK(s.exit_code() == 0);
 }
 
-TEST_CASE("Sync: --limit stops reading, skips the gone count and is recorded as partial",
+TEST_CASE("Sync: --limit stops reading, skips the gone count and is recorded as limited",
           "[sync]") {
     Harness h;
     h.rows = three_rows();
@@ -359,7 +359,7 @@ TEST_CASE("Sync: --limit stops reading, skips the gone count and is recorded as 
         CHECK(s.limited);
         CHECK(s.counts.sent == 2);
         CHECK(s.exit_code() == 0);
-        CHECK(h.ledger.ended_status == "partial");
+        CHECK(h.ledger.ended_status == "limited");
         CHECK(std::count(h.ledger.calls.begin(), h.ledger.calls.end(), "gone") == 0);
     }
     SECTION("a limit the result does not reach is no limit") {
@@ -473,6 +473,8 @@ TEST_CASE("Sync: a warehouse error drains what was queued, ends the run failed a
     CHECK(h.ledger.ended_counts.sent == 2);
     CHECK(h.count("finish") == 1);
     CHECK(h.ledger.entries.at("b").state == FakeLedger::State::Sent);
+    CHECK(sync.last_summary().counts.rows_read == 2);
+    CHECK(sync.last_summary().counts.sent == 2);
     const auto finished = h.observer.named("run_finished");
     REQUIRE(finished.size() == 1);
     CHECK(finished[0].message.find("failed") != std::string::npos);

@@ -1,0 +1,16 @@
+#pragma once
+
+#include "cli/options.hpp"
+
+namespace connector::cli {
+
+/// One sync run: wires the stages, runs the sync with a progress line or log lines, prints the
+/// summary (and a dry run's plan), writes --report. Returns 0, 5 or 7; throws the run's error
+/// (after logging it and writing the report).
+int run_command(const RunOptions &options);
+
+/// `connector status`: prints what the ledger knows. Returns 0; throws LedgerError or
+/// ConfigError.
+int status_command(const StatusOptions &options);
+
+} // namespace connector::cli

@@ -1,0 +1,35 @@
+#pragma once
+
+#include "cli/options.hpp"
+#include "core/ledger.hpp"
+#include "sync/run_observer.hpp"
+#include "sync/sync.hpp"
+
+#include <memory>
+#include <string>
+
+namespace connector::cli {
+
+/// The concrete stages of one run: the only place that names the modules' classes.
+struct Wiring {
+    std::string ledger_path;
+    std::string sync_name;
+    std::string warehouse; ///< the DSN or the connection string with secrets redacted
+    std::unique_ptr<Ledger> ledger;
+    sync::Stages stages;
+};
+
+/// The sync name: --sync, else derived from the query file and the target.
+std::string resolve_sync_name(const RunOptions &options);
+/// The ledger path: --ledger, else the ledger's default.
+std::string resolve_ledger_path(const std::string &option);
+
+/// Reads the query file. Throws ConfigError naming the file when it cannot or it is empty.
+std::string read_query_file(const std::string &path);
+
+/// Loads the mapping and the API key (unless a dry run), opens the ledger (taking the sync's
+/// lock) and prepares the source, mapper and sink factories. Throws ConfigError for a bad
+/// mapping file or a missing key, LedgerError / LedgerLockedError for the ledger.
+Wiring wire(const RunOptions &options, const std::string &sql_text, sync::RunObserver &log);
+
+} // namespace connector::cli
