@@ -3,6 +3,7 @@
 #include "cli/signals.hpp"
 #include "cli/version.hpp"
 #include "core/error.hpp"
+#include "klaviyo/ssl_init.hpp"
 
 #include <exception>
 #include <iostream>
@@ -24,6 +25,7 @@ int main(int argc, char **argv) {
             break;
         }
         cli::install_signal_handlers();
+        const klaviyo::SslInit ssl;
         return cli::run_command(options.run);
     } catch (const Error &e) {
         std::cerr << "connector: " << to_string(e.kind()) << ": " << e.what() << std::endl;

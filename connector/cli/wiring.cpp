@@ -1,12 +1,14 @@
 #include "wiring.hpp"
 
 #include "core/error.hpp"
+#include "klaviyo/api_key.hpp"
+#include "klaviyo/klaviyo_client.hpp"
 #include "ledger/defaults.hpp"
 #include "ledger/sqlite_ledger.hpp"
 #include "mapping/json_mapper.hpp"
 #include "mapping/mapping_spec.hpp"
+#include "warehouse/odbc_source.hpp"
 
-#include <cstdlib>
 #include <fstream>
 #include <iterator>
 
@@ -14,8 +16,11 @@ namespace connector::cli {
 
 namespace {
 
-void info(sync::RunObserver &log, const std::string &event, const std::string &message) {
-    log.on_event(sync::LogEvent{sync::LogLevel::Info, event, message, {}});
+void emit(sync::RunObserver &log,
+          sync::LogLevel level,
+          const std::string &event,
+          const std::string &message) {
+    log.on_event(sync::LogEvent{level, event, message, {}});
 }
 
 } // namespace
@@ -41,9 +46,9 @@ std::string read_query_file(const std::string &path) {
 }
 
 Wiring wire(const RunOptions &options, const std::string &sql_text, sync::RunObserver &log) {
-    (void)sql_text;
     Wiring w;
-    w.warehouse = options.dsn.empty() ? std::string("connection string") : "DSN " + options.dsn;
+    w.warehouse = options.dsn.empty() ? warehouse::redact_connection_string(options.connection)
+                                      : "DSN " + options.dsn;
 
     // The mapping first: a bad mapping file is a usage error, found before anything runs.
     const mapping::MappingSpec spec = options.mapping_file.empty()
@@ -54,19 +59,37 @@ Wiring wire(const RunOptions &options, const std::string &sql_text, sync::RunObs
         return std::make_unique<mapping::JsonMapper>(spec, target, columns);
     };
 
-    if (!options.dry_run) {
-        const char *key = std::getenv("KLAVIYO_API_KEY");
-        if (options.api_key_file.empty() && (!key || !*key))
-            throw ConfigError("no Klaviyo API key: set KLAVIYO_API_KEY or pass --api-key-file "
-                              "FILE (a dry run, --dry-run, needs no key)");
-    }
-    w.stages.source = [](const QueryParams &) -> std::unique_ptr<RowSource> {
-        throw Error(ErrorKind::Internal,
-                    "the warehouse stage is not built into this binary yet (issue 3)");
+    warehouse::ConnectionOptions connection;
+    connection.dsn = options.dsn;
+    connection.connection_string = options.connection;
+    connection.login_timeout_seconds = options.login_timeout_seconds;
+    connection.query_timeout_seconds = options.query_timeout_seconds;
+    connection.warehouse_timezone = options.warehouse_timezone;
+    connection.verbose_log = [&log](const std::string &message) {
+        emit(log, sync::LogLevel::Debug, "warehouse", message);
     };
-    w.stages.sink = [](DeliveryListener &) -> std::unique_ptr<Sink> {
-        throw Error(ErrorKind::Internal,
-                    "the Klaviyo client is not built into this binary yet (issue 6)");
+    const std::string query_name = options.query_file;
+    w.stages.source = [connection, sql_text, query_name](const QueryParams &params) {
+        return std::make_unique<warehouse::OdbcSource>(connection, sql_text, query_name, params);
+    };
+
+    // The key is needed only to send: a dry run works without one.
+    klaviyo::ClientOptions client;
+    client.base_url = options.klaviyo_url;
+    client.ca_file = options.ca_file;
+    client.revision = options.revision;
+    client.api_mode = klaviyo::parse_api_mode(options.api_mode);
+    client.concurrency = options.concurrency;
+    if (!options.dry_run) {
+        const klaviyo::ApiKey key =
+            klaviyo::load_api_key(options.api_key_file, [&log](const std::string &message) {
+                emit(log, sync::LogLevel::Warning, "api_key", message);
+            });
+        client.api_key = key.value;
+        client.api_key_source = key.source;
+    }
+    w.stages.sink = [client, target](DeliveryListener &listener) {
+        return std::make_unique<klaviyo::KlaviyoClient>(client, target, listener);
     };
 
     w.sync_name = resolve_sync_name(options);
@@ -74,7 +97,7 @@ Wiring wire(const RunOptions &options, const std::string &sql_text, sync::RunObs
     ledger::OpenOptions open;
     open.wait_lock_seconds = options.wait_lock_seconds;
     if (options.wait_lock_seconds > 0)
-        info(log, "lock_wait",
+        emit(log, sync::LogLevel::Info, "lock_wait",
              "waiting up to " + std::to_string(options.wait_lock_seconds) +
                  " s if another run of sync " + w.sync_name + " holds the ledger");
     w.ledger =
