@@ -158,7 +158,8 @@ struct JsonMapper::Plan {
     std::string default_region;
     int country_column = -1;
     int phone_column = -1;
-    std::string metric_constant; // JSON string when the metric is a constant
+    std::string metric_constant;      // JSON string when the metric is a constant
+    std::string metric_constant_name; // the same, decoded
     std::string currency_constant;
     std::string backfill_constant;
     std::string value_constant;
@@ -167,7 +168,8 @@ struct JsonMapper::Plan {
     Sha256 sha;
 
     // Per-row scratch, reused to keep map() free of allocations in the steady state.
-    std::string email, phone, external_id, metric, time, value, currency, unique_id, backfill;
+    std::string email, phone, external_id, metric, metric_name, time, value, currency, unique_id,
+        backfill;
     std::string props, profile_out, event_out, scratch;
     const Value *phone_value = nullptr;
     std::string_view country;
@@ -332,9 +334,10 @@ JsonMapper::JsonMapper(const MappingSpec &spec, Target target, const std::vector
                                        " levels; use a shorter path");
         Node &root =
             d.kind == FieldKind::ProfileProperty ? p.profile_properties : p.event_properties;
+        const bool profile_bag_prefixed =
+            d.kind == FieldKind::ProfileProperty && target == Target::Events;
         return p.insert(root, d.path, origin, seen_paths,
-                        d.kind == FieldKind::ProfileProperty ? "profile.properties."
-                                                             : "properties.");
+                        profile_bag_prefixed ? "profile.properties." : "properties.");
     };
 
     std::vector<std::pair<Destination, std::size_t>> attribute_columns;
@@ -434,6 +437,12 @@ JsonMapper::JsonMapper(const MappingSpec &spec, Target target, const std::vector
         } catch (const std::invalid_argument &e) {
             p.config_error(c.origin, e.what());
         }
+        if (d.kind == FieldKind::Email || d.kind == FieldKind::Phone ||
+            d.kind == FieldKind::ExternalId || d.kind == FieldKind::Time ||
+            d.kind == FieldKind::UniqueId)
+            p.config_error(c.origin, quoted(c.to) +
+                                         " cannot be a constant (it must differ per row); map "
+                                         "a column to it instead");
         claim(describe(d, target), c.origin);
         const bool is_string = !c.json.empty() && c.json.front() == '"';
         switch (d.kind) {
@@ -442,15 +451,14 @@ JsonMapper::JsonMapper(const MappingSpec &spec, Target target, const std::vector
         case FieldKind::ExternalId:
         case FieldKind::Time:
         case FieldKind::UniqueId:
-            p.config_error(c.origin, quoted(c.to) +
-                                         " cannot be a constant (it must differ per row); map "
-                                         "a column to it instead");
+            break; // refused above
         case FieldKind::Metric: {
             if (!is_string)
                 p.config_error(c.origin, "the metric name must be a string, e.g. \"Placed Order\"");
             if (c.json.size() <= 2 || utf8_length(c.json) - 2 > limits::max_metric_chars)
                 p.config_error(c.origin, "the metric name must have 1 to 127 characters");
             p.metric_constant = c.json;
+            p.metric_constant_name = decode_json_string(c.json).value_or("");
             has_metric = true;
             break;
         }
@@ -571,6 +579,7 @@ MapResult JsonMapper::map(const Row &row) {
     p.external_id.clear();
     p.unique_id.clear();
     p.metric.clear();
+    p.metric_name.clear();
     p.time.clear();
     p.value.clear();
     p.currency.clear();
@@ -720,6 +729,7 @@ MapResult JsonMapper::map(const Row &row) {
                                     std::to_string(utf8_length(t)) +
                                     " characters; Klaviyo needs fewer than 128");
             append_json_string(p.metric, t);
+            p.metric_name.assign(t);
             break;
         }
         case Role::Time: {
@@ -863,7 +873,7 @@ MapResult JsonMapper::map(const Row &row) {
             // Derived unique id (docs/mapping.md): the same row always gives the same id, so
             // re-running a query never double-counts in Klaviyo.
             p.sha.update("connector-event-v1\n");
-            p.sha.update(metric);
+            p.sha.update(p.metric.empty() ? p.metric_constant_name : p.metric_name);
             p.sha.update("\n");
             p.sha.update(profile_key(p.external_id, p.email, p.phone));
             p.sha.update("\n");

@@ -66,8 +66,10 @@ class Writer {
             return p;
         out_ += '{';
         bool first = true;
-        // NOTE(Poco 1.11): with preserveInsertionOrder the iteration follows the text's order.
-        for (const auto &[key, child] : o) {
+        // NOTE(Poco 1.11): begin()/end() walk a sorted map even with preserveInsertionOrder;
+        // only getNames() follows the text's order.
+        for (const std::string &key : o.getNames()) {
+            const Poco::Dynamic::Var child = o.get(key);
             if (!first)
                 out_ += ',';
             first = false;
@@ -138,7 +140,17 @@ append_json_text(std::string &out, std::string_view text, JsonShape shape, int d
     Poco::Dynamic::Var parsed;
     try {
         Poco::JSON::Parser parser(new Poco::JSON::ParseHandler(true));
-        parsed = parser.parse(std::string(text));
+        if (shape == JsonShape::Any) {
+            // NOTE(Poco 1.11): the parser refuses a scalar at the top ("empty stack"), so a
+            // scalar is read as the only item of an array.
+            const Poco::Dynamic::Var wrapped = parser.parse("[" + std::string(text) + "]");
+            const auto items = wrapped.extract<Poco::JSON::Array::Ptr>();
+            if (items->size() != 1)
+                throw Poco::JSON::JSONException("expected one value");
+            parsed = items->get(0);
+        } else {
+            parsed = parser.parse(std::string(text));
+        }
     } catch (const Poco::Exception &e) {
         return ValueProblem{"invalid_json", quote_excerpt(text) + " is not " + shape_name(shape) +
                                                 " (" + e.displayText() + ")"};
@@ -152,6 +164,18 @@ append_json_text(std::string &out, std::string_view text, JsonShape shape, int d
     if (auto problem = writer.value(parsed, depth)) {
         out.resize(start);
         return problem;
+    }
+    return std::nullopt;
+}
+
+std::optional<std::string> decode_json_string(std::string_view json) {
+    try {
+        Poco::JSON::Parser parser(new Poco::JSON::ParseHandler(true));
+        const Poco::Dynamic::Var v = parser.parse("[" + std::string(json) + "]");
+        const auto items = v.extract<Poco::JSON::Array::Ptr>();
+        if (items->size() == 1 && items->get(0).isString())
+            return items->get(0).extract<std::string>();
+    } catch (const Poco::Exception &) {
     }
     return std::nullopt;
 }

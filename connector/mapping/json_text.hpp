@@ -23,6 +23,9 @@ enum class JsonShape { Any, Array, Object };
 std::optional<ValueProblem>
 append_json_text(std::string &out, std::string_view text, JsonShape shape, int depth);
 
+/// The text of a JSON string literal (`"a\"b"` -> `a"b`); nullopt when `json` is not one.
+std::optional<std::string> decode_json_string(std::string_view json);
+
 /// A value's text shortened for messages: at most `max_chars` bytes (on a UTF-8 boundary),
 /// with control characters shown as `\n`-style escapes, in double quotes.
 std::string quote_excerpt(std::string_view text, std::size_t max_chars = 60);

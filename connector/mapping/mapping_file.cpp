@@ -52,7 +52,7 @@ class FileReader {
     void only_keys(const Object &o,
                    const std::string &where,
                    std::initializer_list<const char *> allowed) const {
-        for (const auto &[key, value] : o) {
+        for (const std::string &key : o.getNames()) {
             bool ok = false;
             std::string list;
             for (const char *a : allowed) {
@@ -249,15 +249,17 @@ MappingSpec load_mapping_file(const std::string &path) {
     if (root->has("columns")) {
         const Object::Ptr columns =
             f.object(root->get("columns"), "columns", "{\"Email\": \"email\"}");
-        for (const auto &[name, value] : *columns)
-            read_column(f, spec, name, value);
+        // NOTE(Poco 1.11): iterate getNames(), which keeps the file's order; begin() sorts.
+        for (const std::string &name : columns->getNames())
+            read_column(f, spec, name, columns->get(name));
     }
     if (root->has("map"))
         read_arrows(f, spec, root->get("map"));
     if (root->has("constants")) {
         const Object::Ptr constants =
             f.object(root->get("constants"), "constants", "{\"properties.source\": \"warehouse\"}");
-        for (const auto &[to, value] : *constants) {
+        for (const std::string &to : constants->getNames()) {
+            const Var value = constants->get(to);
             const std::string key = key_of("constants", to);
             if (value.isEmpty())
                 f.fail(key, "is null; leave it out, or give a value");

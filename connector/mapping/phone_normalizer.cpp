@@ -98,7 +98,8 @@ PhoneResult PhoneNormalizer::normalise(std::string_view text,
     }
     if (!valid) {
         result.status = PhoneResult::Status::Invalid;
-        const std::string where = used.empty()
+        const std::string where = t.front() == '+' ? std::string()
+                                  : used.empty()
                                       ? " (no region known: write it with +country code, or set "
                                         "phone.default_region or phone.country_column)"
                                       : " for region " + used;
