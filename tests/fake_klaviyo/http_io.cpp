@@ -1,0 +1,87 @@
+#include "http_io.hpp"
+
+#include "ids.hpp"
+#include "json_util.hpp"
+
+#include <Poco/Net/HTTPServerRequestImpl.h>
+#include <Poco/Net/StreamSocket.h>
+
+#include <istream>
+
+namespace fake_klaviyo {
+
+bool read_body(Poco::Net::HTTPServerRequest &request, std::size_t limit, std::string &out) {
+    out.clear();
+    if (request.hasContentLength()) {
+        const auto length = request.getContentLength64();
+        if (length > static_cast<Poco::Int64>(limit))
+            return false;
+        out.reserve(static_cast<std::size_t>(length));
+    }
+    std::istream &in = request.stream();
+    char buffer[65536];
+    while (in) {
+        in.read(buffer, sizeof buffer);
+        out.append(buffer, static_cast<std::size_t>(in.gcount()));
+        if (out.size() > limit)
+            return false;
+    }
+    return true;
+}
+
+void discard_body(Poco::Net::HTTPServerRequest &request,
+                  Poco::Net::HTTPServerResponse &response,
+                  std::size_t limit) {
+    if (request.hasContentLength() && request.getContentLength64() == 0)
+        return;
+    std::string ignored;
+    if (!read_body(request, limit, ignored))
+        response.setKeepAlive(false);
+}
+
+void send_json(Poco::Net::HTTPServerResponse &response,
+               int status,
+               const Poco::JSON::Object::Ptr &doc) {
+    const std::string body = to_json(doc);
+    response.setStatusAndReason(static_cast<Poco::Net::HTTPResponse::HTTPStatus>(status));
+    response.setContentType("application/vnd.api+json");
+    response.sendBuffer(body.data(), body.size());
+}
+
+void send_errors(Poco::Net::HTTPServerResponse &response,
+                 const std::vector<ApiError> &errors,
+                 IdGenerator &ids) {
+    std::vector<std::string> error_ids;
+    for (std::size_t i = 0; i < errors.size(); ++i)
+        error_ids.push_back(ids.uuid());
+    send_json(response, errors.empty() ? 400 : errors.front().status,
+              error_document(errors, error_ids));
+}
+
+void send_empty(Poco::Net::HTTPServerResponse &response, int status) {
+    response.setStatusAndReason(static_cast<Poco::Net::HTTPResponse::HTTPStatus>(status));
+    response.setContentLength(0);
+    response.send();
+}
+
+void send_html(Poco::Net::HTTPServerResponse &response, int status, const std::string &html) {
+    response.setStatusAndReason(static_cast<Poco::Net::HTTPResponse::HTTPStatus>(status));
+    response.setContentType("text/html; charset=UTF-8");
+    response.set("Server", "cloudflare");
+    response.sendBuffer(html.data(), html.size());
+}
+
+void drop_connection(Poco::Net::HTTPServerRequest &request) {
+    // NOTE(Poco 1.11): detaching the socket ends the server connection's request loop, and
+    // nothing is written: the handler never touched the response.
+    auto &impl = dynamic_cast<Poco::Net::HTTPServerRequestImpl &>(request);
+    Poco::Net::StreamSocket socket = impl.detachSocket();
+    try {
+        socket.setLinger(true, 0); // reset, not a graceful close
+        socket.close();
+    } catch (const Poco::Exception &) {
+        // already gone: the client sees the same thing
+    }
+}
+
+} // namespace fake_klaviyo

@@ -1,0 +1,42 @@
+#pragma once
+
+#include "api_error.hpp"
+
+#include <Poco/JSON/Object.h>
+#include <Poco/Net/HTTPServerRequest.h>
+#include <Poco/Net/HTTPServerResponse.h>
+
+#include <cstddef>
+#include <string>
+#include <vector>
+
+namespace fake_klaviyo {
+
+class IdGenerator;
+
+/// Reads the request body into `out`, at most `limit` bytes. Returns false (and stops reading)
+/// when the body is larger; the connection must then be closed after the answer.
+bool read_body(Poco::Net::HTTPServerRequest &request, std::size_t limit, std::string &out);
+/// Reads and discards the body (up to `limit`), so the connection can serve the next request;
+/// when the body is larger, marks the response to close the connection.
+void discard_body(Poco::Net::HTTPServerRequest &request,
+                  Poco::Net::HTTPServerResponse &response,
+                  std::size_t limit);
+
+/// Sends `doc` as application/vnd.api+json with `status`.
+void send_json(Poco::Net::HTTPServerResponse &response,
+               int status,
+               const Poco::JSON::Object::Ptr &doc);
+/// Sends Klaviyo's error document for `errors` (status of the first).
+void send_errors(Poco::Net::HTTPServerResponse &response,
+                 const std::vector<ApiError> &errors,
+                 IdGenerator &ids);
+/// Sends `status` with no body (Content-Length: 0).
+void send_empty(Poco::Net::HTTPServerResponse &response, int status);
+/// Sends an HTML page, as Cloudflare in front of Klaviyo does for its own errors.
+void send_html(Poco::Net::HTTPServerResponse &response, int status, const std::string &html);
+/// Closes the connection at once without an answer (TCP reset), so the client cannot tell
+/// whether the request was processed.
+void drop_connection(Poco::Net::HTTPServerRequest &request);
+
+} // namespace fake_klaviyo

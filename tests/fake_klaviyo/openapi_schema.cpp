@@ -1,0 +1,321 @@
+#include "openapi_schema.hpp"
+
+#include "json_util.hpp"
+
+#include <Poco/JSON/Parser.h>
+
+#include <fstream>
+#include <sstream>
+#include <stdexcept>
+
+namespace fake_klaviyo {
+
+struct OpenApiSchemas::Node {
+    enum class Type { Any, Object, Array, String, Number, Integer, Boolean };
+    Type type = Type::Any;
+    bool nullable = false;
+    bool date_time = false;
+    bool has_properties = false;
+    std::vector<std::string> enum_values;
+    std::map<std::string, const Node *> properties;
+    std::vector<std::string> required;
+    const Node *items = nullptr;
+    std::vector<const Node *> one_of;
+};
+
+namespace {
+
+using Node = OpenApiSchemas::Node;
+
+Poco::Dynamic::Var load_json(const std::string &path) {
+    std::ifstream in(path, std::ios::binary);
+    if (!in)
+        throw std::runtime_error("cannot read OpenAPI file " + path);
+    std::ostringstream text;
+    text << in.rdbuf();
+    try {
+        Poco::JSON::Parser parser;
+        return parser.parse(text.str());
+    } catch (const Poco::Exception &e) {
+        throw std::runtime_error("OpenAPI file " + path + " is not valid JSON: " + e.displayText());
+    }
+}
+
+Poco::Dynamic::Var at(const Poco::Dynamic::Var &v, const std::string &key) {
+    auto obj = as_object(v);
+    if (!obj || !obj->has(key))
+        return {};
+    return obj->get(key);
+}
+
+// Python's names for JSON types: Klaviyo's API is Django REST framework and says "got type
+// \"str\"" in its messages.
+std::string python_type(const Poco::Dynamic::Var &v) {
+    if (v.isEmpty())
+        return "NoneType";
+    if (is_object(v))
+        return "dict";
+    if (is_array(v))
+        return "list";
+    if (v.isString())
+        return "str";
+    if (v.isBoolean())
+        return "bool";
+    if (v.isInteger())
+        return "int";
+    return "float";
+}
+
+struct Walker {
+    std::vector<ApiError> &errors;
+    std::size_t max;
+
+    bool full() const { return errors.size() >= max; }
+    void add(std::string detail, const std::string &pointer) {
+        if (!full())
+            errors.push_back(invalid(std::move(detail), pointer.empty() ? "/" : pointer));
+    }
+
+    void check(const Node &n,
+               const Poco::Dynamic::Var &v,
+               const std::string &ptr,
+               const std::string &resource) {
+        if (full())
+            return;
+        if (v.isEmpty()) {
+            if (!n.nullable)
+                add("This field may not be null.", ptr);
+            return;
+        }
+        if (!n.one_of.empty()) {
+            for (const Node *alt : n.one_of) {
+                std::vector<ApiError> scratch;
+                Walker w{scratch, 1};
+                w.check(*alt, v, ptr, resource);
+                if (scratch.empty())
+                    return;
+            }
+            std::string kinds;
+            for (const Node *alt : n.one_of) {
+                if (!kinds.empty())
+                    kinds += " or ";
+                kinds += alt->type == Node::Type::String    ? "a string"
+                         : alt->type == Node::Type::Array   ? "a list of strings"
+                         : alt->type == Node::Type::Object  ? "an object"
+                         : alt->type == Node::Type::Boolean ? "a boolean"
+                                                            : "a number";
+            }
+            add("Must be " + kinds + ".", ptr);
+            return;
+        }
+        switch (n.type) {
+        case Node::Type::Any:
+            return;
+        case Node::Type::Object:
+            check_object(n, v, ptr, resource);
+            return;
+        case Node::Type::Array: {
+            auto arr = as_array(v);
+            if (!arr) {
+                add("Expected a list of items but got type \"" + python_type(v) + "\".", ptr);
+                return;
+            }
+            if (!n.items)
+                return;
+            for (std::size_t i = 0; i < arr->size() && !full(); ++i)
+                check(*n.items, arr->get(static_cast<unsigned>(i)), ptr + "/" + std::to_string(i),
+                      resource);
+            return;
+        }
+        case Node::Type::String: {
+            if (!v.isString()) {
+                add("Not a valid string.", ptr);
+                return;
+            }
+            const std::string s = v.extract<std::string>();
+            if (!n.enum_values.empty()) {
+                bool found = false;
+                for (const auto &e : n.enum_values)
+                    found = found || e == s;
+                if (!found)
+                    add("\"" + s + "\" is not a valid choice.", ptr);
+            }
+            if (n.date_time && !parse_iso_time(s))
+                add("Datetime has wrong format. Use one of these formats instead: "
+                    "YYYY-MM-DDThh:mm[:ss[.uuuuuu]][+HH:MM|-HH:MM|Z].",
+                    ptr);
+            return;
+        }
+        case Node::Type::Number:
+            if (v.isBoolean() || !v.isNumeric())
+                add("A valid number is required.", ptr);
+            return;
+        case Node::Type::Integer:
+            if (v.isBoolean() || !v.isInteger())
+                add("A valid integer is required.", ptr);
+            return;
+        case Node::Type::Boolean:
+            if (!v.isBoolean())
+                add("Must be a valid boolean.", ptr);
+            return;
+        }
+    }
+
+    void check_object(const Node &n,
+                      const Poco::Dynamic::Var &v,
+                      const std::string &ptr,
+                      std::string resource) {
+        auto obj = as_object(v);
+        if (!obj) {
+            add("Expected a dictionary of items but got type \"" + python_type(v) + "\".", ptr);
+            return;
+        }
+        // A JSON:API resource object names its resource through the single-valued "type" enum.
+        auto type_it = n.properties.find("type");
+        if (type_it != n.properties.end() && type_it->second->enum_values.size() == 1)
+            resource = type_it->second->enum_values.front();
+        for (const auto &name : n.required) {
+            if (!obj->has(name))
+                add("'" + name + "' is a required field for the resource '" + resource + "'.",
+                    ptr + "/" + pointer_token(name));
+        }
+        if (!n.has_properties)
+            return;
+        for (const auto &kv : *obj) {
+            if (full())
+                return;
+            auto it = n.properties.find(kv.first);
+            const std::string child = ptr + "/" + pointer_token(kv.first);
+            if (it == n.properties.end())
+                add("'" + kv.first + "' is not a valid field for the resource '" + resource + "'.",
+                    child);
+            else
+                check(*it->second, kv.second, child, resource);
+        }
+    }
+};
+
+} // namespace
+
+OpenApiSchemas::~OpenApiSchemas() = default;
+
+OpenApiSchemas::OpenApiSchemas(const std::string &dir, const std::vector<std::string> &operations) {
+    for (const auto &op : operations) {
+        const std::string path = dir + "/" + op + ".json";
+        Poco::Dynamic::Var doc = load_json(path);
+        Poco::Dynamic::Var components = at(at(doc, "components"), "schemas");
+        auto paths = as_object(at(doc, "paths"));
+        if (!paths || paths->size() != 1)
+            throw std::runtime_error("OpenAPI file " + path + " does not describe one path");
+        Poco::Dynamic::Var operation;
+        for (const auto &kv : *as_object(paths->begin()->second)) {
+            if (kv.first == "post" || kv.first == "patch")
+                operation = kv.second;
+        }
+        Poco::Dynamic::Var schema = at(
+            at(at(at(operation, "requestBody"), "content"), "application/vnd.api+json"), "schema");
+        if (schema.isEmpty())
+            throw std::runtime_error("OpenAPI file " + path +
+                                     " has no application/vnd.api+json request body");
+        std::map<std::string, const Node *> named;
+        try {
+            roots_[op] = compile(schema, components, named, 0);
+        } catch (const Poco::Exception &e) {
+            throw std::runtime_error("OpenAPI file " + path + ": " + e.displayText());
+        }
+    }
+}
+
+const OpenApiSchemas::Node *OpenApiSchemas::compile(const Poco::Dynamic::Var &schema,
+                                                    const Poco::Dynamic::Var &components,
+                                                    std::map<std::string, const Node *> &named,
+                                                    int depth) {
+    if (depth > 64)
+        throw std::runtime_error("schema nesting too deep (recursive $ref?)");
+    auto obj = as_object(schema);
+    if (!obj)
+        throw std::runtime_error("schema is not an object");
+    if (auto ref = member_string(obj, "$ref")) {
+        const std::string prefix = "#/components/schemas/";
+        if (ref->compare(0, prefix.size(), prefix) != 0)
+            throw std::runtime_error("unsupported $ref " + *ref);
+        const std::string name = ref->substr(prefix.size());
+        const Node *target = nullptr;
+        auto found = named.find(name);
+        if (found != named.end()) {
+            target = found->second;
+        } else {
+            Poco::Dynamic::Var def = at(components, name);
+            if (def.isEmpty())
+                throw std::runtime_error("unresolved $ref " + *ref);
+            target = compile(def, components, named, depth + 1);
+            named[name] = target;
+        }
+        // "$ref" with a sibling "nullable": a copy of the target that also accepts null.
+        if (obj->has("nullable") && obj->getValue<bool>("nullable") && !target->nullable) {
+            nodes_.push_back(std::make_unique<Node>(*target));
+            nodes_.back()->nullable = true;
+            return nodes_.back().get();
+        }
+        return target;
+    }
+    Node n;
+    if (obj->has("nullable"))
+        n.nullable = obj->getValue<bool>("nullable");
+    const std::string type = member_string(obj, "type").value_or("");
+    if (type == "object")
+        n.type = Node::Type::Object;
+    else if (type == "array")
+        n.type = Node::Type::Array;
+    else if (type == "string")
+        n.type = Node::Type::String;
+    else if (type == "number")
+        n.type = Node::Type::Number;
+    else if (type == "integer")
+        n.type = Node::Type::Integer;
+    else if (type == "boolean")
+        n.type = Node::Type::Boolean;
+    n.date_time = member_string(obj, "format").value_or("") == "date-time";
+    if (auto values = member_array(obj, "enum")) {
+        for (const auto &e : *values)
+            n.enum_values.push_back(e.convert<std::string>());
+    }
+    if (auto req = member_array(obj, "required")) {
+        for (const auto &r : *req)
+            n.required.push_back(r.convert<std::string>());
+    }
+    if (auto props = member_object(obj, "properties")) {
+        n.has_properties = true;
+        for (const auto &kv : *props)
+            n.properties[kv.first] = compile(kv.second, components, named, depth + 1);
+    }
+    if (obj->has("items"))
+        n.items = compile(obj->get("items"), components, named, depth + 1);
+    if (auto alts = member_array(obj, "oneOf")) {
+        for (const auto &alt : *alts)
+            n.one_of.push_back(compile(alt, components, named, depth + 1));
+    }
+    nodes_.push_back(std::make_unique<Node>(std::move(n)));
+    return nodes_.back().get();
+}
+
+void OpenApiSchemas::validate(const std::string &operation,
+                              const Poco::Dynamic::Var &body,
+                              std::vector<ApiError> &errors,
+                              std::size_t max_errors) const {
+    auto it = roots_.find(operation);
+    if (it == roots_.end())
+        throw std::logic_error("no schema loaded for operation " + operation);
+    // The top-level document has no "type" of its own: name the resource of its data.
+    std::string resource;
+    auto data = it->second->properties.find("data");
+    if (data != it->second->properties.end()) {
+        auto type = data->second->properties.find("type");
+        if (type != data->second->properties.end() && type->second->enum_values.size() == 1)
+            resource = type->second->enum_values.front();
+    }
+    Walker w{errors, max_errors};
+    w.check(*it->second, body, "", resource);
+}
+
+} // namespace fake_klaviyo
