@@ -192,6 +192,8 @@ ColumnPlan plan_column(const ColumnDescription &description, DriverFamily family
                             ? sql_type_name(description.sql_type)
                             : description.type_name;
 
+    // NOTE(psqlODBC 13): SQL_GUID values arrive upper-cased; PostgreSQL's own text is lower.
+    plan.lower_case = family == DriverFamily::Postgres && description.sql_type == SQL_GUID;
     const bool as_text = reads_values_as_text(family);
     const SQLSMALLINT t = description.sql_type;
     switch (plan.kind) {

@@ -23,6 +23,8 @@ struct ColumnPlan {
     std::size_t bind_bytes = 0;
     /// The type as shown in messages: the database's name, or the ODBC type's.
     std::string display_type;
+    /// Lower-case the text (psqlODBC prints uuid values in upper case, PostgreSQL in lower).
+    bool lower_case = false;
 
     bool fixed_width() const noexcept { return c_type != SQL_C_WCHAR && c_type != SQL_C_BINARY; }
 };

@@ -99,9 +99,10 @@ check(SQLRETURN rc, SQLSMALLINT handle_type, SQLHANDLE handle, const char *call,
     if (rc != SQL_INVALID_HANDLE)
         records = collect_diagnostics(handle_type, handle);
     const OdbcFailure failure = classify_failure(records, OdbcPhase::Query);
-    throw OdbcError(std::string(call) + " returned " + rc_name(rc) + ": " +
-                        format_diagnostics(records),
-                    call, std::move(records), failure);
+    // The message is built before `records` is moved into the exception.
+    const std::string message =
+        std::string(call) + " returned " + rc_name(rc) + ": " + format_diagnostics(records);
+    throw OdbcError(message, call, std::move(records), failure);
 }
 
 } // namespace connector::warehouse::detail

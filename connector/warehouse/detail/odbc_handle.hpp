@@ -42,8 +42,9 @@ template <SQLSMALLINT Type> class OdbcHandle {
             if (parent != SQL_NULL_HANDLE)
                 records = collect_diagnostics(parent_type(), parent);
             handle_ = SQL_NULL_HANDLE;
-            throw OdbcError("could not allocate an ODBC handle: " + format_diagnostics(records),
-                            "SQLAllocHandle", std::move(records), OdbcFailure::Other);
+            const std::string message =
+                "could not allocate an ODBC handle: " + format_diagnostics(records);
+            throw OdbcError(message, "SQLAllocHandle", std::move(records), OdbcFailure::Other);
         }
     }
     ~OdbcHandle() {

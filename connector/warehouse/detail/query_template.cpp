@@ -28,6 +28,8 @@ PreparedQuery prepare_query(const std::string &text, const std::string &query_na
     out.sql.reserve(text.size());
     // Where the last character that is not blank or part of a comment was written to out.sql.
     std::size_t last_code = std::string::npos;
+    // Whether anything but comments, blanks and semicolons was seen.
+    bool has_code = false;
     std::size_t i = 0;
     const std::size_t n = text.size();
 
@@ -75,6 +77,7 @@ PreparedQuery prepare_query(const std::string &text, const std::string &query_na
                                 "quotes around it (it is bound as a timestamp parameter)");
             out.sql += quoted;
             last_code = out.sql.size() - 1;
+            has_code = true;
             i = stop;
             continue;
         }
@@ -93,26 +96,25 @@ PreparedQuery prepare_query(const std::string &text, const std::string &query_na
                             "{{run_started_at}}");
             out.sql.push_back('?');
             last_code = out.sql.size() - 1;
+            has_code = true;
             i = close + 2;
             continue;
         }
         out.sql.push_back(c);
-        if (!std::isspace(static_cast<unsigned char>(c)))
+        if (!std::isspace(static_cast<unsigned char>(c))) {
             last_code = out.sql.size() - 1;
+            has_code = has_code || c != ';';
+        }
         ++i;
     }
 
-    if (last_code == std::string::npos)
+    if (!has_code)
         throw ConfigError(query_name + ": the query file has no SQL in it");
-    // Drop trailing semicolons (and what follows them: blanks and comments).
+    // Drop trailing semicolons and what follows them (blanks and comments).
     while (last_code != std::string::npos && out.sql[last_code] == ';') {
         out.sql.erase(last_code);
         last_code = out.sql.find_last_not_of(" \t\r\n");
-        // A comment before the semicolon is fine to keep; only a bare ';' matters here.
     }
-    if (last_code == std::string::npos ||
-        out.sql.find_first_not_of(" \t\r\n;") == std::string::npos)
-        throw ConfigError(query_name + ": the query file has no SQL in it");
     return out;
 }
 

@@ -167,7 +167,7 @@ void ResultReader::read_block_row(std::size_t row, std::vector<Value> &values) {
         if (wide) {
             utf16_to_utf8(reinterpret_cast<const char16_t *>(data), length / sizeof(char16_t),
                           utf8_);
-            values[c] = text_to_value(plan.kind, utf8_, zone_);
+            values[c] = text_value(plan);
         } else {
             values[c] = Bytes(data, data + length);
         }
@@ -193,6 +193,14 @@ Value ResultReader::decode_fixed(const ColumnPlan &plan, const unsigned char *da
     default:
         return Null{};
     }
+}
+
+Value ResultReader::text_value(const ColumnPlan &plan) {
+    if (plan.lower_case)
+        for (auto &ch : utf8_)
+            if (ch >= 'A' && ch <= 'Z')
+                ch = static_cast<char>(ch - 'A' + 'a');
+    return text_to_value(plan.kind, utf8_, zone_);
 }
 
 Value ResultReader::read_with_getdata(std::size_t column) {
@@ -231,7 +239,7 @@ Value ResultReader::read_with_getdata(std::size_t column) {
                 break;
         }
         utf16_to_utf8(wide_.data(), wide_.size(), utf8_);
-        return text_to_value(plan.kind, utf8_, zone_);
+        return text_value(plan);
     }
 
     Bytes bytes_out;

@@ -52,6 +52,8 @@ class ResultReader {
     bool fetch_block();
     void read_block_row(std::size_t row, std::vector<Value> &values);
     Value decode_fixed(const ColumnPlan &plan, const unsigned char *data) const;
+    /// The Value of the text in utf8_ for `plan`.
+    Value text_value(const ColumnPlan &plan);
     Value read_with_getdata(std::size_t column);
     void position(std::size_t row);
 
