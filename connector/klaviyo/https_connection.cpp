@@ -135,12 +135,12 @@ HttpResult HttpsConnection::perform(const std::string &method,
             throw Poco::Net::MessageException("the response body ended early");
         return result;
     } catch (const Poco::Net::CertificateValidationException &e) {
-        result.failure = FailureKind::Tls;
+        result.failure = FailureKind::TlsWrongHost;
         result.error = e.displayText();
     } catch (const Poco::Net::SSLException &e) {
         const std::string text = e.displayText();
         result.failure = text.find("certificate verify failed") != std::string::npos
-                             ? FailureKind::Tls
+                             ? FailureKind::TlsUntrusted
                              : FailureKind::Network;
         result.error = text;
     } catch (const Poco::Exception &e) {

@@ -51,9 +51,10 @@ struct HttpResponse {
 
 /// Why no response arrived.
 enum class FailureKind {
-    None,    ///< a response arrived (any status)
-    Network, ///< refused, reset, timed out, closed mid-response, DNS: worth retrying
-    Tls,     ///< the server's certificate was not trusted or does not name the host: fatal
+    None,         ///< a response arrived (any status)
+    Network,      ///< refused, reset, timed out, closed mid-response, DNS: worth retrying
+    TlsUntrusted, ///< the server's certificate chain is not trusted: fatal
+    TlsWrongHost, ///< the certificate is trusted but does not name the host: fatal
 };
 
 struct HttpResult {

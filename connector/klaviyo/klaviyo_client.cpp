@@ -80,6 +80,10 @@ struct Task {
     std::shared_ptr<PollJob> poll;
 };
 
+bool is_tls(FailureKind f) {
+    return f == FailureKind::TlsUntrusted || f == FailureKind::TlsWrongHost;
+}
+
 bool is_single(Endpoint e) {
     return e == Endpoint::ProfileImport || e == Endpoint::EventCreate;
 }
@@ -413,12 +417,15 @@ struct KlaviyoClient::Impl {
             "records are left for the next run.");
     }
 
-    [[noreturn]] void tls_failure(const std::string &error) {
-        throw SinkError("cannot verify the TLS certificate of " + server.origin + ": " + error +
-                        (options.ca_file.empty()
-                             ? "; for a private server pass --ca-file with its CA"
-                             : "; it is not signed by the CA in " + options.ca_file) +
-                        " (verification is never turned off)");
+    [[noreturn]] void tls_failure(const HttpResult &result) {
+        std::string what = "cannot verify the TLS certificate of " + server.origin + ": ";
+        if (result.failure == FailureKind::TlsWrongHost)
+            what += "it does not name " + server.host + " (" + result.error + ")";
+        else if (options.ca_file.empty())
+            what += result.error + "; for a private server pass --ca-file with its CA";
+        else
+            what += result.error + "; it is not signed by the CA in " + options.ca_file;
+        throw SinkError(what + " (verification is never turned off)");
     }
 
     [[noreturn]] void unexpected_failure(Endpoint endpoint, const HttpResponse &r) {
@@ -489,9 +496,9 @@ struct KlaviyoClient::Impl {
                           "not sent: the run stopped first");
             return;
         }
-        if (result.failure == FailureKind::Tls) {
+        if (is_tls(result.failure)) {
             settle_active(*job, Outcome::Transient, "tls", "TLS verification failed");
-            tls_failure(result.error);
+            tls_failure(result);
         }
         if (result.failure == FailureKind::Network) {
             ++job->attempts;
@@ -734,8 +741,8 @@ struct KlaviyoClient::Impl {
             leave_job(*job, "the run stopped");
             return;
         }
-        if (result.failure == FailureKind::Tls)
-            tls_failure(result.error);
+        if (is_tls(result.failure))
+            tls_failure(result);
         if (result.failure == FailureKind::Network) {
             poll_failed(job, result.error, backoff(job->failed_polls + 1));
             return;

@@ -1,0 +1,95 @@
+#include "core/error.hpp"
+#include "klaviyo/api_key.hpp"
+#include "support/temp_dir.hpp"
+
+#include <catch2/catch.hpp>
+
+#include <cstdlib>
+#include <sys/stat.h>
+
+using namespace connector;
+using namespace connector::klaviyo;
+
+namespace {
+
+struct EnvGuard {
+    EnvGuard() { ::unsetenv("KLAVIYO_API_KEY"); }
+    ~EnvGuard() { ::unsetenv("KLAVIYO_API_KEY"); }
+};
+
+} // namespace
+
+TEST_CASE("load_api_key: the environment variable is used and trimmed", "[klaviyo]") {
+    EnvGuard env;
+    ::setenv("KLAVIYO_API_KEY", " pk_abc123\n", 1);
+    std::vector<std::string> warnings;
+    const ApiKey key = load_api_key("", [&](const std::string &w) { warnings.push_back(w); });
+    CHECK(key.value == "pk_abc123");
+    CHECK(key.source == "KLAVIYO_API_KEY");
+    CHECK(warnings.empty());
+}
+
+TEST_CASE("load_api_key: no key at all names both ways to give one", "[klaviyo]") {
+    EnvGuard env;
+    CHECK_THROWS_WITH(load_api_key("", nullptr),
+                      Catch::Contains("KLAVIYO_API_KEY") && Catch::Contains("--api-key-file"));
+    ::setenv("KLAVIYO_API_KEY", "  ", 1);
+    CHECK_THROWS_AS(load_api_key("", nullptr), ConfigError);
+}
+
+TEST_CASE("load_api_key: a key file is read and warned about when others can read it",
+          "[klaviyo][integration]") {
+    EnvGuard env;
+    test::TempDir dir;
+    const std::string path = dir.file("klaviyo.key");
+    test::write_file(path, "pk_from_file\n");
+    std::vector<std::string> warnings;
+    const auto warn = [&](const std::string &w) { warnings.push_back(w); };
+
+    ::chmod(path.c_str(), 0600);
+    CHECK(load_api_key(path, warn).value == "pk_from_file");
+    CHECK(load_api_key(path, warn).source == path);
+    CHECK(warnings.empty());
+
+    ::chmod(path.c_str(), 0644);
+    load_api_key(path, warn);
+    REQUIRE(warnings.size() == 1);
+    CHECK(warnings[0].find(path) != std::string::npos);
+    CHECK(warnings[0].find("pk_from_file") == std::string::npos);
+}
+
+TEST_CASE("load_api_key: a bad key file is a ConfigError naming the file, never the key",
+          "[klaviyo][integration]") {
+    EnvGuard env;
+    test::TempDir dir;
+    CHECK_THROWS_WITH(load_api_key(dir.file("missing.key"), nullptr),
+                      Catch::Contains("missing.key"));
+    const std::string empty = dir.file("empty.key");
+    test::write_file(empty, "\n");
+    CHECK_THROWS_WITH(load_api_key(empty, nullptr), Catch::Contains("empty.key"));
+    const std::string spaced = dir.file("spaced.key");
+    test::write_file(spaced, "pk_secret one\n");
+    try {
+        load_api_key(spaced, nullptr);
+        FAIL("a key with a space was accepted");
+    } catch (const ConfigError &e) {
+        CHECK(std::string(e.what()).find("spaced.key") != std::string::npos);
+        CHECK(std::string(e.what()).find("pk_secret") == std::string::npos);
+    }
+    CHECK_THROWS_AS(load_api_key(dir.path(), nullptr), ConfigError); // a directory
+}
+
+TEST_CASE("load_api_key: an explicit key file beats the environment, with a warning",
+          "[klaviyo][integration]") {
+    EnvGuard env;
+    ::setenv("KLAVIYO_API_KEY", "pk_env", 1);
+    test::TempDir dir;
+    const std::string path = dir.file("k");
+    test::write_file(path, "pk_file");
+    ::chmod(path.c_str(), 0600);
+    std::vector<std::string> warnings;
+    CHECK(load_api_key(path, [&](const std::string &w) { warnings.push_back(w); }).value ==
+          "pk_file");
+    REQUIRE(warnings.size() == 1);
+    CHECK(warnings[0].find("pk_env") == std::string::npos);
+}

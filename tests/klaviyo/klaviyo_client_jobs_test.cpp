@@ -1,0 +1,127 @@
+#include "client_fixture.hpp"
+#include "recording_listener.hpp"
+
+#include <catch2/catch.hpp>
+
+using namespace connector;
+using namespace connector::test;
+
+namespace {
+
+const char *no_errors = R"({"data":[],"links":{"self":"s","next":null}})";
+
+} // namespace
+
+TEST_CASE("KlaviyoClient: a job whose total_count differs leaves its records Transient",
+          "[klaviyo][integration]") {
+    RecordingListener listener;
+    ScriptedServer server([](const RecordedRequest &req, std::size_t) {
+        if (req.method == "POST")
+            return ScriptedResponse{202, job_body("short", "queued", 3, 0, 0)};
+        if (req.uri == "/api/profile-bulk-import-jobs/short")
+            return ScriptedResponse{200, job_body("short", "complete", 2, 2, 0)};
+        return ScriptedResponse{200, no_errors};
+    });
+    klaviyo::KlaviyoClient client(client_options(server), Target::Profiles, listener);
+    for (const char *email : {"a@example.org", "b@example.org", "c@example.org"})
+        client.send(profile_record(email));
+    client.finish();
+    REQUIRE(listener.outcomes.size() == 3);
+    CHECK(listener.count(Outcome::Transient) == 3);
+    CHECK(listener.outcomes["email:a@example.org"].code == "job_unaccounted");
+    CHECK(listener.has_notice("total_count 2 of 3"));
+    CHECK(listener.finished == std::vector<std::string>{"short"});
+}
+
+TEST_CASE("KlaviyoClient: a cancelled job keeps its import errors and resends the rest",
+          "[klaviyo][integration]") {
+    RecordingListener listener;
+    ScriptedServer server([](const RecordedRequest &req, std::size_t) {
+        if (req.method == "POST")
+            return ScriptedResponse{202, job_body("c1", "queued", 2, 0, 0)};
+        if (req.uri == "/api/profile-bulk-import-jobs/c1")
+            return ScriptedResponse{200, job_body("c1", "cancelled", 2, 0, 1)};
+        return ScriptedResponse{
+            200,
+            R"({"data":[{"type":"import-error","id":"e","attributes":{"code":"invalid","title":"Invalid input.","detail":"Invalid email","source":{"pointer":"/data/attributes/profiles/data/0"},"original_payload":{"type":"profile","attributes":{"email":"A@Example.org"}}}}],"links":{"self":"s"}})"};
+    });
+    klaviyo::KlaviyoClient client(client_options(server), Target::Profiles, listener);
+    client.send(profile_record("a@example.org"));
+    client.send(profile_record("b@example.org"));
+    client.finish();
+    CHECK(listener.outcomes["email:a@example.org"].outcome == Outcome::Failed);
+    CHECK(listener.outcomes["email:b@example.org"].outcome == Outcome::Transient);
+    CHECK(listener.has_notice("cancelled"));
+}
+
+TEST_CASE("KlaviyoClient: resume_job finishes a job an earlier run submitted",
+          "[klaviyo][integration]") {
+    RecordingListener listener;
+    ScriptedServer server([](const RecordedRequest &req, std::size_t) {
+        if (req.uri == "/api/profile-bulk-import-jobs/old-7")
+            return ScriptedResponse{200, job_body("old-7", "complete", 3, 2, 1)};
+        return ScriptedResponse{
+            200,
+            R"({"data":[{"type":"import-error","id":"e","attributes":{"code":"invalid","title":"Invalid input.","detail":"Invalid phone number","source":{"pointer":"/data/attributes/profiles/data/0/attributes/phone_number"},"original_payload":{"type":"profile","attributes":{"external_id":"u2","phone_number":"5"}}}}],"links":{"self":"s"}})"};
+    });
+    klaviyo::KlaviyoClient client(client_options(server), Target::Profiles, listener);
+    // The ledger's order need not be the request's: the pointer index must not be trusted.
+    client.resume_job("old-7", {"external_id:u3", "external_id:u2", "external_id:u1"});
+    client.finish();
+    for (const auto &r : server.requests())
+        CHECK(r.method == "GET");
+    CHECK(listener.outcomes["external_id:u2"].outcome == Outcome::Failed);
+    CHECK(listener.outcomes["external_id:u2"].message ==
+          "Invalid phone number (at attributes/phone_number)");
+    CHECK(listener.outcomes["external_id:u1"].outcome == Outcome::Sent);
+    CHECK(listener.outcomes["external_id:u3"].outcome == Outcome::Sent);
+    CHECK(listener.finished == std::vector<std::string>{"old-7"});
+    CHECK(listener.submitted.empty());
+}
+
+TEST_CASE("KlaviyoClient: a resumed job Klaviyo no longer knows is resent",
+          "[klaviyo][integration]") {
+    RecordingListener listener;
+    ScriptedServer server([](const RecordedRequest &, std::size_t) {
+        return ScriptedResponse{404, error_body("not_found", "Not found.", "/data", 404)};
+    });
+    klaviyo::KlaviyoClient client(client_options(server), Target::Profiles, listener);
+    client.resume_job("gone-1", {"email:a@example.org"});
+    client.finish();
+    CHECK(listener.outcomes["email:a@example.org"].outcome == Outcome::Transient);
+    CHECK(listener.outcomes["email:a@example.org"].code == "job_not_found");
+    CHECK(listener.finished == std::vector<std::string>{"gone-1"});
+}
+
+TEST_CASE("KlaviyoClient: a job still running at the deadline is left for the next run",
+          "[klaviyo][integration]") {
+    RecordingListener listener;
+    ScriptedServer server([](const RecordedRequest &, std::size_t) {
+        return ScriptedResponse{200, job_body("slow", "processing", 1, 0, 0)};
+    });
+    auto options = client_options(server);
+    options.run_deadline = std::chrono::milliseconds(300);
+    klaviyo::KlaviyoClient client(options, Target::Profiles, listener);
+    client.resume_job("slow", {"email:a@example.org"});
+    client.finish();
+    CHECK(server.request_count() >= 1);
+    CHECK(listener.outcomes.empty());
+    CHECK(listener.finished.empty());
+    CHECK(listener.has_notice("the next run finishes it"));
+}
+
+TEST_CASE("KlaviyoClient: job polls that keep failing leave the job open",
+          "[klaviyo][integration]") {
+    RecordingListener listener;
+    ScriptedServer server(
+        [](const RecordedRequest &, std::size_t) { return ScriptedResponse{502}; });
+    auto options = client_options(server);
+    options.max_attempts = 3;
+    klaviyo::KlaviyoClient client(options, Target::Profiles, listener);
+    client.resume_job("j", {"email:a@example.org"});
+    client.finish();
+    CHECK(server.request_count() == 3);
+    CHECK(listener.outcomes.empty());
+    CHECK(listener.finished.empty());
+    CHECK(listener.has_notice("HTTP 502"));
+}
