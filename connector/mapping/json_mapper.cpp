@@ -15,6 +15,7 @@
 #include <chrono>
 #include <map>
 #include <stdexcept>
+#include <unordered_map>
 
 namespace connector::mapping {
 namespace {
@@ -165,6 +166,11 @@ struct JsonMapper::Plan {
     std::string value_constant;
     Timestamp now;
     PhoneNormalizer phones;
+    // libphonenumber (ICU regexes) costs tens of microseconds a number; event syncs repeat the
+    // same customer's phone on many rows. Bounded: cleared when full, so memory stays flat.
+    std::unordered_map<std::string, PhoneResult> phone_cache;
+    std::string phone_cache_key;
+    static constexpr std::size_t phone_cache_limit = 65536;
     Sha256 sha;
 
     // Per-row scratch, reused to keep map() free of allocations in the steady state.
@@ -666,7 +672,19 @@ MapResult JsonMapper::map(const Row &row) {
             return p.reject(i, "invalid_phone",
                             std::string("phone number is a ") + type_name(v) + " value, not text");
         if (text) {
-            PhoneResult r = p.phones.normalise(*text, p.country, p.default_region);
+            p.phone_cache_key.assign(p.country);
+            p.phone_cache_key += '\x1f';
+            p.phone_cache_key += *text;
+            auto cached = p.phone_cache.find(p.phone_cache_key);
+            if (cached == p.phone_cache.end()) {
+                if (p.phone_cache.size() >= Plan::phone_cache_limit)
+                    p.phone_cache.clear();
+                cached = p.phone_cache
+                             .emplace(p.phone_cache_key,
+                                      p.phones.normalise(*text, p.country, p.default_region))
+                             .first;
+            }
+            PhoneResult r = cached->second;
             if (r.status == PhoneResult::Status::Ok) {
                 p.phone = std::move(r.e164);
                 if (!r.extension.empty())
