@@ -1,7 +1,7 @@
 -- Every customer as a Klaviyo profile, with lifetime value and order count.
 -- Target: klaviyo_profiles   Mapping: mappings/examples/customers.json
--- The demo's profiles sync. Runs on the sample shop (sql/sample/sample_shop.sql) in SQLite and
--- PostgreSQL alike; on a real Shopify-style warehouse, rename the tables and columns.
+-- The profiles sync of the demo. Runs on the sample shop (sql/sample/sample_shop.sql) in SQLite and
+-- PostgreSQL alike. On a real Shopify-style warehouse, rename the tables and columns.
 --
 -- Each row is one profile: the ledger remembers what was sent, so a daily run sends only the
 -- customers whose row changed (a new order changes lifetime_value and order_count).

@@ -4,17 +4,16 @@
 -- The run_started_at placeholder (in double braces below) is bound as a timestamp parameter
 -- (UTC), so the cut-off moves with the schedule and a re-run of the same day gives the same
 -- answer. Date arithmetic is not portable, so the line marked DIALECT has one form per
--- warehouse (RUN stands for the placeholder; placeholders are not written inside comments
--- because some drivers parse braces even there):
---   PostgreSQL, Redshift:  CAST(RUN AS TIMESTAMP) - INTERVAL '90 days'   (this file; the
---                          cast tells the server the parameter's type)
+-- warehouse (RUN stands for the placeholder):
+--   PostgreSQL, Redshift:  CAST(RUN AS TIMESTAMP) - INTERVAL '90 days'   (this file, the
+--                          cast tells the server the type of the parameter)
 --   Snowflake:             DATEADD(day, -90, RUN)
 --   BigQuery:              TIMESTAMP_SUB(RUN, INTERVAL 90 DAY)
 --   SQL Server:            DATEADD(day, -90, RUN)
 --   SQLite:                datetime(RUN, '-90 days')
 --
 -- Sets lapsed = true with the last order time, for a win-back flow. When a customer orders
--- again they leave the result (counted as "gone" in the report); pair it with a sync of
+-- again they leave the result (counted as "gone" in the report). Pair it with a sync of
 -- recent buyers if the flag must be cleared in Klaviyo.
 SELECT
     c.customer_id               AS external_id,

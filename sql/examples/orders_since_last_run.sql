@@ -1,12 +1,12 @@
 -- Orders placed since the sync last succeeded, as "Placed Order" events.
 -- Target: klaviyo_events   Mapping: mappings/examples/orders_since_last_run.json
--- The demo's events sync. Runs on the sample shop in SQLite and PostgreSQL alike.
+-- The events sync of the demo. Runs on the sample shop in SQLite and PostgreSQL alike.
 --
--- The last_success_started_at placeholder (below, in double braces) is the start time of this
--- sync's last successful run (the Unix epoch before the first one), bound as a timestamp
--- parameter, never pasted into the SQL. The first run therefore reads every order; each daily
--- run after it reads only the new ones. (Placeholders are not written inside these comments:
--- some drivers, SQLite's among them, parse braces even in comments.)
+-- The last_success_started_at placeholder (below, in double braces) is the start time of the
+-- last successful run of this sync (the Unix epoch before the first one), bound as a timestamp
+-- parameter, never pasted into the SQL. The first run therefore reads every order, each daily
+-- run after it reads only the new ones. (No semicolons in these comments: the SQLite ODBC
+-- driver takes one even inside a comment for the end of a statement.)
 -- The comparison is >=, and the window overlaps the previous run a little on purpose: an order
 -- read twice keeps its unique id, and the ledger never sends an event twice.
 --

@@ -4,11 +4,11 @@
 --
 -- Sets the profile properties vip, order_count and lifetime_value, which a Klaviyo
 -- segment ("vip is true") can use for flows and campaigns. A customer who stops qualifying
--- drops out of the result: the run counts and lists such records as "gone" (the report's
--- gone.examples) but does not change them in Klaviyo; add a second sync with the
+-- drops out of the result: the run counts and lists such records as "gone" (gone.examples
+-- in the report) but does not change them in Klaviyo. Add a second sync with the
 -- complement query (vip false) if the flag must be cleared.
 --
--- Lifetime value here is the plain sum of order totals; a shop that sells in several
+-- Lifetime value here is the plain sum of order totals. A shop that sells in several
 -- currencies should sum a converted column instead.
 SELECT
     c.customer_id               AS external_id,
