@@ -18,13 +18,15 @@ std::size_t index(Endpoint e) {
 } // namespace
 
 Pacer::Pacer(bool enabled) : enabled_(enabled) {
-    for (int i = 0; i < endpoint_count; ++i)
-        states_[static_cast<std::size_t>(i)].limits = documented_limits(static_cast<Endpoint>(i));
+    for (int i = 0; i < endpoint_count; ++i) {
+        State &s = states_[static_cast<std::size_t>(i)];
+        s.configured = s.limits = documented_limits(static_cast<Endpoint>(i));
+    }
 }
 
 void Pacer::set_limits(Endpoint e, WindowLimits limits) {
     std::lock_guard<std::mutex> lock(mutex_);
-    states_[index(e)].limits = limits;
+    states_[index(e)].configured = states_[index(e)].limits = limits;
 }
 
 WindowLimits Pacer::limits(Endpoint e) const {
@@ -77,6 +79,12 @@ void Pacer::on_response(Endpoint e,
     State &s = states_[index(e)];
     if (limit && *limit > 0 && *limit < s.limits.per_minute)
         s.limits.per_minute = *limit;
+    if (s.limits.per_second < s.configured.per_second &&
+        now - s.last_throttled >= std::chrono::seconds(5) &&
+        now - s.last_raised >= std::chrono::seconds(1)) {
+        ++s.limits.per_second;
+        s.last_raised = now;
+    }
     if (remaining && reset_seconds && *reset_seconds >= 0) {
         // Requests reserved after this one were not counted by the server yet.
         const auto later = static_cast<long>(s.sequence - slot.sequence);
@@ -92,6 +100,11 @@ void Pacer::on_throttled(Endpoint e, Clock::time_point now, Clock::duration retr
     State &s = states_[index(e)];
     s.blocked_until = std::max(s.blocked_until, now + retry_after);
     s.server_budget.reset();
+    // A short wait means the burst window was full although we kept to our burst limit: the
+    // account's real burst is lower (or shared with another app). Send less per second.
+    if (retry_after <= std::chrono::seconds(2) && s.limits.per_second > 1)
+        s.limits.per_second = std::max(1, s.limits.per_second * 3 / 4);
+    s.last_throttled = now;
 }
 
 } // namespace connector::klaviyo

@@ -38,7 +38,8 @@ class Pacer {
     /// Reserves the earliest time at or after `now` a request may leave.
     Slot reserve(Endpoint e, Clock::time_point now);
 
-    /// Headers of a non-429 response to the request that had `slot`. Any may be absent.
+    /// Headers of a non-429 response to the request that had `slot`. Any may be absent. A burst
+    /// limit lowered by 429s creeps back up by 1/s per second without a 429 (AIMD).
     void on_response(Endpoint e,
                      const Slot &slot,
                      Clock::time_point now,
@@ -46,18 +47,22 @@ class Pacer {
                      std::optional<int> remaining,
                      std::optional<double> reset_seconds);
 
-    /// A 429: nothing leaves for this endpoint before now + retry_after.
+    /// A 429: nothing leaves for this endpoint before now + retry_after. A short retry_after
+    /// (the burst window) also lowers the burst limit by a quarter, down to 1/s.
     void on_throttled(Endpoint e, Clock::time_point now, Clock::duration retry_after);
 
   private:
     struct State {
-        WindowLimits limits;
+        WindowLimits configured;            ///< set_limits() or the documented limits
+        WindowLimits limits;                ///< what is used now (lowered by the server's signals)
         std::deque<Clock::time_point> sent; ///< reserved times, ascending, last minute only
         Clock::time_point blocked_until{};
         std::uint64_t sequence = 0;
         // What the server said was left in its steady window, and until when.
         std::optional<long> server_budget;
         Clock::time_point budget_until{};
+        Clock::time_point last_throttled{};
+        Clock::time_point last_raised{};
     };
 
     bool enabled_;

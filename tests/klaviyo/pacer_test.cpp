@@ -95,3 +95,30 @@ TEST_CASE("Pacer: disabled pacing never waits", "[klaviyo]") {
     const auto t0 = Clock::time_point{} + 1000s;
     CHECK(leaving_within(pacer, Endpoint::EventBulkCreate, t0, 1000, 1ms) == 1000);
 }
+
+TEST_CASE("Pacer: a 429 for the burst window lowers the burst limit", "[klaviyo]") {
+    Pacer pacer(true);
+    const auto t0 = Clock::time_point{} + 1000s;
+    pacer.on_throttled(Endpoint::EventBulkCreate, t0, 1s);
+    CHECK(pacer.limits(Endpoint::EventBulkCreate).per_second == 7);
+    pacer.on_throttled(Endpoint::EventBulkCreate, t0, 30s); // the steady window: burst kept
+    CHECK(pacer.limits(Endpoint::EventBulkCreate).per_second == 7);
+    for (int i = 0; i < 20; ++i)
+        pacer.on_throttled(Endpoint::EventBulkCreate, t0, 1s);
+    CHECK(pacer.limits(Endpoint::EventBulkCreate).per_second == 1);
+}
+
+TEST_CASE("Pacer: a lowered burst limit recovers after a quiet spell", "[klaviyo]") {
+    Pacer pacer(true);
+    const auto t0 = Clock::time_point{} + 1000s;
+    pacer.on_throttled(Endpoint::EventBulkCreate, t0, 1s);
+    pacer.on_throttled(Endpoint::EventBulkCreate, t0, 1s);
+    CHECK(pacer.limits(Endpoint::EventBulkCreate).per_second == 5);
+    const auto slot = pacer.reserve(Endpoint::EventBulkCreate, t0);
+    pacer.on_response(Endpoint::EventBulkCreate, slot, t0 + 2s, {}, {}, {});
+    CHECK(pacer.limits(Endpoint::EventBulkCreate).per_second == 5); // too soon after the 429
+    for (int i = 0; i < 20; ++i)
+        pacer.on_response(Endpoint::EventBulkCreate, slot, t0 + 6s + std::chrono::seconds(i), {},
+                          {}, {});
+    CHECK(pacer.limits(Endpoint::EventBulkCreate).per_second == 10); // never above the limit
+}
