@@ -129,7 +129,8 @@ TEST_CASE("OdbcSource (PostgreSQL): text in many scripts survives, in values and
     PgSchema schema;
     schema.exec("CREATE TABLE people (id int, name text, city varchar(40));"
                 "INSERT INTO people VALUES (1, 'François Tremblay', 'Montréal'), "
-                "(2, '山田 太郎', '東京'), (3, 'Ολυμπία', 'Αθήνα'), (4, '🎉 Party 👩‍👩‍👧', "
+                "(2, '山田 太郎', '東京'), (3, 'Ολυμπία', 'Αθήνα'), (4, '🎉 Party "
+                "👩‍👩‍👧', "
                 "'Zürich'), "
                 "(5, 'Ørjan Æsir', NULL);");
     const auto result =

@@ -6,6 +6,10 @@
 
 #include <catch2/catch.hpp>
 
+#if defined(__SANITIZE_ADDRESS__)
+#include <sanitizer/lsan_interface.h>
+#endif
+
 #include <cmath>
 #include <cstdlib>
 #include <fstream>
@@ -17,6 +21,21 @@ using connector::warehouse::OdbcError;
 using connector::warehouse::OdbcFailure;
 
 namespace {
+
+// NOTE(sqliteodbc 0.9998): reading a DSN from odbc.ini leaks ~1.8 KB inside the driver, whose
+// frames (built without frame pointers) LeakSanitizer cannot attribute, so no suppression
+// matches. Allocations made while this guard lives are not reported.
+class IgnoreDriverLeaks {
+  public:
+#if defined(__SANITIZE_ADDRESS__)
+    IgnoreDriverLeaks() {
+        __lsan_disable();
+    }
+    ~IgnoreDriverLeaks() {
+        __lsan_enable();
+    }
+#endif
+};
 
 template <typename T> const T &as(const Value &v) {
     INFO("value holds " << type_name(v));
@@ -313,6 +332,7 @@ TEST_CASE("OdbcSource (SQLite): a DSN from odbc.ini connects", "[warehouse][inte
     options.verbose_log = [&log](const std::string &line) { log.push_back(line); };
     QueryResult result;
     try {
+        IgnoreDriverLeaks ignore;
         result = read_all(options, "SELECT name FROM t");
     } catch (...) {
         old ? ::setenv("ODBCINI", saved.c_str(), 1) : ::unsetenv("ODBCINI");
