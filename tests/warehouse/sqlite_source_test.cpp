@@ -332,7 +332,7 @@ TEST_CASE("OdbcSource (SQLite): a DSN from odbc.ini connects", "[warehouse][inte
     options.verbose_log = [&log](const std::string &line) { log.push_back(line); };
     QueryResult result;
     try {
-        IgnoreDriverLeaks ignore;
+        [[maybe_unused]] IgnoreDriverLeaks ignore;
         result = read_all(options, "SELECT name FROM t");
     } catch (...) {
         old ? ::setenv("ODBCINI", saved.c_str(), 1) : ::unsetenv("ODBCINI");
