@@ -20,11 +20,18 @@ const char *to_string(RecordState state) noexcept {
     return "pending";
 }
 
-std::optional<RecordState> parse_state(const std::string &text) noexcept {
-    for (const RecordState s :
-         {RecordState::Pending, RecordState::InFlight, RecordState::Sent, RecordState::Failed,
-          RecordState::Transient, RecordState::Rejected}) {
-        if (text == to_string(s))
+std::optional<RecordState> state_from_code(std::int64_t code) noexcept {
+    if (code < static_cast<int>(RecordState::Pending) ||
+        code > static_cast<int>(RecordState::Rejected))
+        return std::nullopt;
+    return static_cast<RecordState>(code);
+}
+
+std::optional<RecordState> parse_state(const std::string &name) noexcept {
+    for (int code = static_cast<int>(RecordState::Pending);
+         code <= static_cast<int>(RecordState::Rejected); ++code) {
+        const auto s = static_cast<RecordState>(code);
+        if (name == to_string(s))
             return s;
     }
     return std::nullopt;

@@ -2,18 +2,30 @@
 
 #include "core/ledger.hpp"
 
+#include <cstdint>
 #include <optional>
 #include <string>
 
 namespace connector::ledger {
 
-/// The life of a record in the ledger (records.state).
-enum class RecordState { Pending, InFlight, Sent, Failed, Transient, Rejected };
+/// The life of a record in the ledger. The values are the codes stored in records.state (see
+/// the record_states table of sql/ledger/001_initial.sql); the unsent states come first, so
+/// "state <= 3" selects what a later run must resend.
+enum class RecordState {
+    Pending = 1,
+    InFlight = 2,
+    Transient = 3,
+    Sent = 4,
+    Failed = 5,
+    Rejected = 6,
+};
 
-/// "pending", "in_flight", "sent", "failed", "transient", "rejected" (the stored spelling).
+/// "pending", "in_flight", "sent", "failed", "transient", "rejected" (record_states.name).
 const char *to_string(RecordState state) noexcept;
-/// Parses the stored spelling; nullopt for anything else.
-std::optional<RecordState> parse_state(const std::string &text) noexcept;
+/// The state stored as `code`; nullopt for anything else.
+std::optional<RecordState> state_from_code(std::int64_t code) noexcept;
+/// The state named `name`; nullopt for anything else.
+std::optional<RecordState> parse_state(const std::string &name) noexcept;
 
 /// What the ledger knows about a key before this record is diffed.
 struct StoredRecord {

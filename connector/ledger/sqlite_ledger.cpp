@@ -2,6 +2,7 @@
 
 #include "core/error.hpp"
 #include "decision_rules.hpp"
+#include "ledger_statements.hpp"
 #include "migrations.hpp"
 #include "sqlite_db.hpp"
 #include "sync_lock.hpp"
@@ -26,6 +27,8 @@ constexpr std::int64_t leftover_page = 256;
 constexpr std::size_t max_error_message = 2000;
 // Other syncs of the same file commit small transactions; wait for them this long.
 constexpr int busy_timeout_ms = 30000;
+// Rejections are written in groups of this many (or sooner, before records are read).
+constexpr std::size_t rejection_buffer = 512;
 
 std::int64_t now_unix_seconds() {
     return std::chrono::duration_cast<std::chrono::seconds>(
@@ -72,12 +75,12 @@ const std::string &create_file(const std::string &path) {
 }
 
 void check_run_status(const std::string &status) {
-    for (const char *known : {"success", "partial", "failed", "interrupted"}) {
+    for (const char *known : {"success", "partial", "limited", "failed", "interrupted"}) {
         if (status == known)
             return;
     }
     throw LedgerError("end_run: unknown run status '" + status +
-                      "' (expected success, partial, failed or interrupted)");
+                      "' (expected success, partial, limited, failed or interrupted)");
 }
 
 } // namespace
@@ -102,6 +105,7 @@ class SqliteLedger::Impl {
         try {
             std::lock_guard<std::mutex> guard(mutex_);
             Transaction txn(db_);
+            flush_rejections();
             s_->end_run.bind(1, std::string("failed")).bind(2, now_unix_seconds());
             for (int i = 3; i <= 14; ++i)
                 s_->end_run.bind(i, std::int64_t{0});
@@ -172,6 +176,8 @@ class SqliteLedger::Impl {
         std::vector<Decision> decisions;
         decisions.reserve(batch.size());
         Transaction txn(db_, dry_run_ ? Transaction::Kind::Read : Transaction::Kind::Write);
+        if (!dry_run_)
+            flush_rejections();
         for (const Record &record : batch)
             decisions.push_back(dry_run_ ? diff_dry(record) : diff_one(record));
         txn.commit();
@@ -181,57 +187,61 @@ class SqliteLedger::Impl {
     void record_rejection(const Rejection &rejection) {
         std::lock_guard<std::mutex> guard(mutex_);
         require_run("record_rejection");
-        if (rejection.key.empty())
-            return;
         if (dry_run_) {
-            s_->dry_mark_seen.bind(1, rejection.key).run();
+            if (!rejection.key.empty())
+                s_->dry_mark_seen.bind(1, rejection.key).run();
             return;
         }
-        const std::string message = truncate_utf8(rejection.message, max_error_message);
-        Transaction txn(db_);
-        s_->upsert_rejected.bind(1, sync_id_)
-            .bind(2, rejection.key)
-            .bind(3, run_id_)
-            .bind_or_null(4, rejection.code)
-            .bind_or_null(5, message)
-            .run();
-        txn.commit();
+        // Buffered: a result where every row is rejected must not cost a commit per row. The
+        // buffer is written before anything reads records, so a key it holds counts as seen.
+        Rejection r = rejection;
+        r.message = truncate_utf8(r.message, max_error_message);
+        pending_rejections_.push_back(std::move(r));
+        if (pending_rejections_.size() >= rejection_buffer) {
+            Transaction txn(db_);
+            flush_rejections();
+            txn.commit();
+        }
     }
 
     void for_each_leftover(const std::function<void(const Record &)> &fn) {
-        std::string after; // keys are never empty (the mapper rejects such rows)
+        std::int64_t after = 0;
         std::vector<Record> page;
         for (;;) {
             page.clear();
             {
                 std::lock_guard<std::mutex> guard(mutex_);
                 require_run("for_each_leftover");
+                flush_rejections_now();
                 Statement &q = dry_run_ ? s_->leftovers_dry : s_->leftovers;
                 ResetOnExit reset(q);
                 q.bind(1, sync_id_).bind(2, after).bind(3, leftover_page);
                 if (!dry_run_)
                     q.bind(4, run_id_);
                 while (q.step()) {
+                    after = q.column_int(0);
                     Record r;
-                    r.key = q.column_text(0);
-                    r.hash = q.column_text(1);
-                    r.profile = q.column_text(2);
-                    r.event = q.column_text(3);
+                    r.key = q.column_text(1);
+                    r.hash = q.column_text(2);
+                    r.profile = q.column_text(3);
+                    r.event = q.column_text(4);
                     page.push_back(std::move(r));
                 }
             }
             // The lock is released: the callback sends, and the sink reports from its threads.
+            // Paging by id (not a long-lived cursor) means their writes never move a record
+            // into a page still to come, so each leftover is seen once.
             for (const Record &r : page)
                 fn(r);
             if (static_cast<std::int64_t>(page.size()) < leftover_page)
                 return;
-            after = page.back().key;
         }
     }
 
     std::uint64_t gone(std::vector<std::string> &examples, std::size_t max_examples) {
         std::lock_guard<std::mutex> guard(mutex_);
         require_run("gone");
+        flush_rejections_now();
         examples.clear();
         if (last_complete_run_id_ == 0)
             return 0; // no complete run to compare with
@@ -269,6 +279,7 @@ class SqliteLedger::Impl {
             db_.exec("DELETE FROM temp.dry_seen", "discard dry-run state");
         } else {
             Transaction txn(db_);
+            flush_rejections();
             Statement &q = s_->end_run;
             q.bind(1, status).bind(2, now_unix_seconds());
             const std::uint64_t values[] = {
@@ -292,16 +303,15 @@ class SqliteLedger::Impl {
         Transaction txn(db_);
         for (const Record *r : records) {
             s_->mark_in_flight.bind(1, sync_id_).bind(2, r->key).run();
-            if (db_.changes() == 0) {
-                // Sent without a diff (not the sync's way, but the record must be resendable).
-                s_->insert_in_flight.bind(1, sync_id_)
-                    .bind(2, r->key)
-                    .bind(3, r->hash)
-                    .bind(4, run_id_)
-                    .bind_or_null(5, r->profile)
-                    .bind_or_null(6, r->event)
-                    .run();
-            }
+            if (db_.changes() > 0)
+                continue;
+            // Sent without a diff (not the sync's way, but the record must be resendable).
+            s_->insert_in_flight.bind(1, sync_id_)
+                .bind(2, r->key)
+                .bind(3, r->hash)
+                .bind(4, run_id_)
+                .run();
+            save_payload(db_.last_insert_rowid(), *r);
         }
         txn.commit();
     }
@@ -340,13 +350,19 @@ class SqliteLedger::Impl {
         Transaction txn(db_);
         for (const RecordOutcome &o : outcomes) {
             if (o.outcome == Outcome::Sent) {
-                s_->outcome_sent.bind(1, sync_id_).bind(2, o.key).bind(3, run_id_).run();
+                const std::int64_t id = find_id(o.key);
+                if (id == 0)
+                    continue; // not a record of this sync: nothing to record
+                s_->outcome_sent.bind(1, id).bind(2, run_id_).run();
+                s_->delete_payload.bind(1, id).run(); // sent: the payload is not needed
                 continue;
             }
             const std::string message = truncate_utf8(o.message, max_error_message);
+            const RecordState state =
+                o.outcome == Outcome::Failed ? RecordState::Failed : RecordState::Transient;
             s_->outcome_error.bind(1, sync_id_)
                 .bind(2, o.key)
-                .bind(3, std::string(o.outcome == Outcome::Failed ? "failed" : "transient"))
+                .bind(3, std::int64_t{static_cast<int>(state)})
                 .bind_or_null(4, o.code)
                 .bind_or_null(5, message)
                 .run();
@@ -358,111 +374,6 @@ class SqliteLedger::Impl {
     const std::string &sync_name() const noexcept { return sync_name_; }
 
   private:
-    struct Statements {
-        explicit Statements(Database &db)
-            : select_record(db,
-                            "SELECT hash, state, last_run, last_sent_run IS NOT NULL "
-                            "FROM records WHERE sync_id = ?1 AND key = ?2"),
-              insert_record(db,
-                            "INSERT INTO records (sync_id, key, hash, state, attempts, "
-                            "first_run, last_run, profile, event) "
-                            "VALUES (?1, ?2, ?3, 'pending', 0, ?4, ?4, ?5, ?6)"),
-              update_resend(db,
-                            "UPDATE records SET state = 'pending', "
-                            "attempts = CASE WHEN hash = ?3 THEN attempts ELSE 0 END, "
-                            "hash = ?3, last_run = ?4, job_id = NULL, profile = ?5, event = ?6 "
-                            "WHERE sync_id = ?1 AND key = ?2"),
-              touch_seen(db,
-                         "UPDATE records SET last_run = ?3, "
-                         "state = CASE state WHEN 'rejected' THEN 'sent' ELSE state END "
-                         "WHERE sync_id = ?1 AND key = ?2"),
-              dry_mark_seen(db, "INSERT OR IGNORE INTO temp.dry_seen (key) VALUES (?1)"),
-              upsert_rejected(
-                  db,
-                  "INSERT INTO records (sync_id, key, hash, state, first_run, last_run, "
-                  "error_code, error_message) VALUES (?1, ?2, '', 'rejected', ?3, ?3, ?4, ?5) "
-                  "ON CONFLICT (sync_id, key) DO UPDATE SET state = 'rejected', "
-                  "last_run = ?3, error_code = ?4, error_message = ?5 "
-                  "WHERE last_run <> ?3"),
-              mark_in_flight(db,
-                             "UPDATE records SET state = 'in_flight', attempts = attempts + 1 "
-                             "WHERE sync_id = ?1 AND key = ?2"),
-              insert_in_flight(db,
-                               "INSERT INTO records (sync_id, key, hash, state, attempts, "
-                               "first_run, last_run, profile, event) "
-                               "VALUES (?1, ?2, ?3, 'in_flight', 1, ?4, ?4, ?5, ?6)"),
-              insert_job(db,
-                         "INSERT OR REPLACE INTO jobs (sync_id, job_id, run_id, submitted_at) "
-                         "VALUES (?1, ?2, ?3, ?4)"),
-              link_job(db, "UPDATE records SET job_id = ?3 WHERE sync_id = ?1 AND key = ?2"),
-              delete_job(db, "DELETE FROM jobs WHERE sync_id = ?1 AND job_id = ?2"),
-              open_jobs(db,
-                        "SELECT job_id FROM jobs WHERE sync_id = ?1 "
-                        "ORDER BY submitted_at, job_id"),
-              job_keys(db,
-                       "SELECT key FROM records WHERE sync_id = ?1 AND job_id = ?2 "
-                       "AND state = 'in_flight' ORDER BY key"),
-              outcome_sent(db,
-                           "UPDATE records SET state = 'sent', last_sent_run = ?3, "
-                           "profile = NULL, event = NULL, error_code = NULL, "
-                           "error_message = NULL WHERE sync_id = ?1 AND key = ?2"),
-              outcome_error(db,
-                            "UPDATE records SET state = ?3, error_code = ?4, "
-                            "error_message = ?5 WHERE sync_id = ?1 AND key = ?2"),
-              // The state list must match the partial index records_unsent word for word, so
-              // SQLite uses it and never scans sent records.
-              leftovers(db,
-                        "SELECT key, hash, profile, event FROM records "
-                        "WHERE sync_id = ?1 AND state IN ('pending', 'in_flight', 'transient') "
-                        "AND key > ?2 AND last_run <> ?4 AND (job_id IS NULL OR NOT EXISTS "
-                        "(SELECT 1 FROM jobs j WHERE j.sync_id = ?1 "
-                        "AND j.job_id = records.job_id)) ORDER BY key LIMIT ?3"),
-              leftovers_dry(db,
-                            "SELECT key, hash, profile, event FROM records "
-                            "WHERE sync_id = ?1 AND state IN ('pending', 'in_flight', "
-                            "'transient') AND key > ?2 AND NOT EXISTS (SELECT 1 FROM "
-                            "temp.dry_seen s WHERE s.key = records.key) AND (job_id IS NULL "
-                            "OR NOT EXISTS (SELECT 1 FROM jobs j WHERE j.sync_id = ?1 "
-                            "AND j.job_id = records.job_id)) ORDER BY key LIMIT ?3"),
-              gone_count(db,
-                         "SELECT COUNT(*) FROM records WHERE sync_id = ?1 "
-                         "AND last_run >= ?2 AND last_run <> ?3"),
-              gone_keys(db,
-                        "SELECT key FROM records WHERE sync_id = ?1 "
-                        "AND last_run >= ?2 AND last_run <> ?4 ORDER BY key LIMIT ?3"),
-              gone_count_dry(db,
-                             "SELECT COUNT(*) FROM records WHERE sync_id = ?1 "
-                             "AND last_run >= ?2 AND NOT EXISTS (SELECT 1 FROM "
-                             "temp.dry_seen s WHERE s.key = records.key)"),
-              gone_keys_dry(db,
-                            "SELECT key FROM records WHERE sync_id = ?1 "
-                            "AND last_run >= ?2 AND NOT EXISTS (SELECT 1 FROM "
-                            "temp.dry_seen s WHERE s.key = records.key) "
-                            "ORDER BY key LIMIT ?3"),
-              mark_crashed(db,
-                           "UPDATE runs SET status = 'crashed', ended_at = ?1 "
-                           "WHERE sync_id = ?2 AND status = 'running'"),
-              last_complete(db,
-                            "SELECT id, started_at, started_at_nanos FROM runs "
-                            "WHERE sync_id = ?1 AND status IN ('success', 'partial') "
-                            "ORDER BY id DESC LIMIT 1"),
-              insert_run(db,
-                         "INSERT INTO runs (sync_id, started_at, started_at_nanos, status, "
-                         "pid, host, full_resync, retry_failed) "
-                         "VALUES (?1, ?2, ?3, 'running', ?4, ?5, ?6, ?7)"),
-              end_run(db,
-                      "UPDATE runs SET status = ?1, ended_at = ?2, rows_read = ?3, "
-                      "rejected = ?4, duplicates = ?5, unchanged = ?6, skipped_failed = ?7, "
-                      "new_records = ?8, changed = ?9, retried = ?10, sent = ?11, "
-                      "failed = ?12, transient = ?13, gone = ?14 WHERE id = ?15") {}
-
-        Statement select_record, insert_record, update_resend, touch_seen, dry_mark_seen,
-            upsert_rejected, mark_in_flight, insert_in_flight, insert_job, link_job, delete_job,
-            open_jobs, job_keys, outcome_sent, outcome_error, leftovers, leftovers_dry, gone_count,
-            gone_keys, gone_count_dry, gone_keys_dry, mark_crashed, last_complete, insert_run,
-            end_run;
-    };
-
     void configure() {
         // The first statement reads the file header: a file that is not SQLite fails here.
         try {
@@ -519,6 +430,37 @@ class SqliteLedger::Impl {
 
     void prepare() { s_.emplace(db_); }
 
+    // Writes the buffered rejections; the caller holds the mutex and a write transaction.
+    void flush_rejections() {
+        for (const Rejection &r : pending_rejections_) {
+            s_->count_rejection.bind(1, run_id_)
+                .bind(2, r.code)
+                .bind(3, static_cast<std::int64_t>(r.row_number))
+                .bind(4, r.column)
+                .bind(5, r.key)
+                .bind(6, r.message)
+                .run();
+            if (r.key.empty())
+                continue;
+            s_->upsert_rejected.bind(1, sync_id_)
+                .bind(2, r.key)
+                .bind(3, run_id_)
+                .bind_or_null(4, r.code)
+                .bind_or_null(5, r.message)
+                .run();
+        }
+        pending_rejections_.clear();
+    }
+
+    // For readers outside a write transaction (leftovers, gone).
+    void flush_rejections_now() {
+        if (pending_rejections_.empty())
+            return;
+        Transaction txn(db_);
+        flush_rejections();
+        txn.commit();
+    }
+
     void require_run(const char *what) const {
         if (!run_open_)
             throw LedgerError("ledger " + path_ + ": " + what + " called outside a run");
@@ -536,48 +478,72 @@ class SqliteLedger::Impl {
         }
     }
 
+    struct Lookup {
+        std::int64_t id = 0;
+        StoredRecord stored;
+    };
+
     // Looks the key up; nullopt when unknown.
-    std::optional<StoredRecord> lookup(const std::string &key) {
+    std::optional<Lookup> lookup(const std::string &key) {
         Statement &q = s_->select_record;
         ResetOnExit reset(q);
         q.bind(1, sync_id_).bind(2, key);
         if (!q.step())
             return std::nullopt;
-        StoredRecord stored;
-        stored.hash = q.column_text(0);
-        const std::string state = q.column_text(1);
-        const auto parsed = parse_state(state);
+        Lookup found;
+        found.id = q.column_int(0);
+        found.stored.hash = q.column_text(1);
+        const std::int64_t code = q.column_int(2);
+        const auto parsed = state_from_code(code);
         if (!parsed)
             throw LedgerError("ledger " + path_ + ": record '" + key + "' of sync '" + sync_name_ +
-                              "' has an unknown state '" + state + "'");
-        stored.state = *parsed;
-        stored.seen_in_this_run = q.column_int(2) == run_id_;
-        stored.ever_sent = q.column_int(3) != 0;
-        return stored;
+                              "' has an unknown state " + std::to_string(code));
+        found.stored.state = *parsed;
+        found.stored.seen_in_this_run = q.column_int(3) == run_id_;
+        found.stored.ever_sent = q.column_int(4) != 0;
+        return found;
+    }
+
+    // The id of `key` in this sync, 0 when unknown.
+    std::int64_t find_id(const std::string &key) {
+        Statement &q = s_->find_id;
+        ResetOnExit reset(q);
+        q.bind(1, sync_id_).bind(2, key);
+        return q.step() ? q.column_int(0) : 0;
+    }
+
+    void save_payload(std::int64_t id, const Record &r) {
+        s_->save_payload.bind(1, id).bind_or_null(2, r.profile).bind_or_null(3, r.event).run();
     }
 
     Decision diff_one(const Record &r) {
-        const std::optional<StoredRecord> stored = lookup(r.key);
-        const Decision d = decide(stored ? &*stored : nullptr, r.hash, target_,
+        const std::optional<Lookup> found = lookup(r.key);
+        const Decision d = decide(found ? &found->stored : nullptr, r.hash, target_,
                                   options_.full_resync, options_.retry_failed);
         switch (d) {
         case Decision::New:
         case Decision::Changed:
-        case Decision::Retry: {
-            Statement &q = stored ? s_->update_resend : s_->insert_record;
-            q.bind(1, sync_id_)
-                .bind(2, r.key)
-                .bind(3, r.hash)
-                .bind(4, run_id_)
-                .bind_or_null(5, r.profile)
-                .bind_or_null(6, r.event)
-                .run();
+        case Decision::Retry:
+            if (found) {
+                s_->update_resend.bind(1, found->id).bind(2, r.hash).bind(3, run_id_).run();
+                save_payload(found->id, r);
+            } else {
+                s_->insert_record.bind(1, sync_id_)
+                    .bind(2, r.key)
+                    .bind(3, r.hash)
+                    .bind(4, run_id_)
+                    .run();
+                save_payload(db_.last_insert_rowid(), r);
+            }
+            break;
+        case Decision::Unchanged:
+        case Decision::SkipFailed: {
+            // A rejected row that is valid again and unchanged since it was sent is sent.
+            const bool unrejected = found->stored.state == RecordState::Rejected;
+            Statement &q = unrejected ? s_->touch_unrejected : s_->touch_seen;
+            q.bind(1, found->id).bind(2, run_id_).run();
             break;
         }
-        case Decision::Unchanged:
-        case Decision::SkipFailed:
-            s_->touch_seen.bind(1, sync_id_).bind(2, r.key).bind(3, run_id_).run();
-            break;
         case Decision::Duplicate:
             break;
         }
@@ -589,8 +555,8 @@ class SqliteLedger::Impl {
         s_->dry_mark_seen.bind(1, r.key).run();
         if (db_.changes() == 0)
             return Decision::Duplicate;
-        const std::optional<StoredRecord> stored = lookup(r.key);
-        return decide(stored ? &*stored : nullptr, r.hash, target_, options_.full_resync,
+        const std::optional<Lookup> found = lookup(r.key);
+        return decide(found ? &found->stored : nullptr, r.hash, target_, options_.full_resync,
                       options_.retry_failed);
     }
 
@@ -601,13 +567,14 @@ class SqliteLedger::Impl {
     SyncLock lock_; // declared before db_, so the file is closed before the lock is released
     Database db_;
     std::int64_t sync_id_ = 0;
-    std::optional<Statements> s_;
+    std::optional<LedgerStatements> s_;
 
     RunOptions options_;
     bool run_open_ = false;
     bool dry_run_ = false;
     std::int64_t run_id_ = 0;
     std::int64_t last_complete_run_id_ = 0;
+    std::vector<Rejection> pending_rejections_;
 };
 
 SqliteLedger::SqliteLedger(const std::string &path,

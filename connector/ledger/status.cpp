@@ -5,6 +5,8 @@
 #include "migrations.hpp"
 #include "sqlite_db.hpp"
 
+#include <algorithm>
+#include <optional>
 #include <sys/stat.h>
 #include <system_error>
 
@@ -34,7 +36,12 @@ RunSummary read_run(const Statement &q) {
 
 class StatusReader {
   public:
-    explicit StatusReader(Database &db) : db_(db) {}
+    StatusReader(Database &db, int schema) : db_(db), per_run_rejections_(schema >= 2) {
+        if (per_run_rejections_)
+            rejections_.emplace(db_, "SELECT code, count, example_row, example_column, "
+                                     "example_key, example_message FROM run_rejections "
+                                     "WHERE run_id = ?1 ORDER BY count DESC, code LIMIT ?2");
+    }
 
     SyncStatus read(std::int64_t sync_id,
                     const std::string &name,
@@ -67,7 +74,8 @@ class StatusReader {
         ResetOnExit reset(states_);
         states_.bind(1, sync_id);
         while (states_.step()) {
-            const std::string state = states_.column_text(0);
+            const auto parsed = state_from_code(states_.column_int(0));
+            const std::string state = parsed ? to_string(*parsed) : "unknown";
             const auto n = static_cast<std::uint64_t>(states_.column_int(1));
             s.records_total += n;
             for (StateCount &c : s.records_by_state) {
@@ -78,17 +86,42 @@ class StatusReader {
     }
 
     void read_failures(SyncStatus &s, std::int64_t sync_id, int max_reasons) {
-        ResetOnExit reset(failures_);
-        failures_.bind(1, sync_id).bind(2, std::int64_t{max_reasons});
-        while (failures_.step()) {
-            FailureReason f;
-            f.state = failures_.column_text(0);
-            f.code = failures_.column_text(1);
-            f.count = static_cast<std::uint64_t>(failures_.column_int(2));
-            f.example_key = failures_.column_text(3);
-            f.example_message = failures_.column_text(4);
-            s.top_failures.push_back(std::move(f));
+        {
+            Statement &q = per_run_rejections_ ? delivery_failures_ : record_failures_v1_;
+            ResetOnExit reset(q);
+            q.bind(1, sync_id).bind(2, std::int64_t{max_reasons});
+            while (q.step()) {
+                FailureReason f;
+                const auto state = state_from_code(q.column_int(0));
+                f.state = state ? to_string(*state) : "unknown";
+                f.code = q.column_text(1);
+                f.count = static_cast<std::uint64_t>(q.column_int(2));
+                f.example_key = q.column_text(3);
+                f.example_message = q.column_text(4);
+                s.top_failures.push_back(std::move(f));
+            }
         }
+        if (per_run_rejections_ && !s.runs.empty()) {
+            Statement &q = *rejections_;
+            ResetOnExit reset(q);
+            q.bind(1, s.runs.front().id).bind(2, std::int64_t{max_reasons});
+            while (q.step()) {
+                FailureReason f;
+                f.state = "rejected";
+                f.code = q.column_text(0);
+                f.count = static_cast<std::uint64_t>(q.column_int(1));
+                f.example_row = static_cast<std::uint64_t>(q.column_int(2));
+                f.example_column = q.column_text(3);
+                f.example_key = q.column_text(4);
+                f.example_message = q.column_text(5);
+                s.top_failures.push_back(std::move(f));
+            }
+        }
+        std::stable_sort(
+            s.top_failures.begin(), s.top_failures.end(),
+            [](const FailureReason &a, const FailureReason &b) { return a.count > b.count; });
+        if (s.top_failures.size() > static_cast<std::size_t>(max_reasons))
+            s.top_failures.resize(static_cast<std::size_t>(max_reasons));
     }
 
     void read_jobs(SyncStatus &s, std::int64_t sync_id) {
@@ -105,6 +138,8 @@ class StatusReader {
     }
 
     Database &db_;
+    bool per_run_rejections_;
+    std::optional<Statement> rejections_;
     Statement runs_{db_, "SELECT id, started_at, started_at_nanos, ended_at, status, pid, host, "
                          "full_resync, retry_failed, rows_read, rejected, duplicates, unchanged, "
                          "skipped_failed, new_records, changed, retried, sent, failed, "
@@ -114,13 +149,19 @@ class StatusReader {
                            "GROUP BY state"};
     // With a single MIN() aggregate, SQLite takes the bare column error_message from the row
     // holding the minimum key, so the example key and its message belong together.
-    Statement failures_{db_, "SELECT state, IFNULL(error_code, '') AS code, COUNT(*) AS n, "
-                             "MIN(key), error_message FROM records WHERE sync_id = ?1 "
-                             "AND state IN ('failed', 'transient', 'rejected') "
-                             "GROUP BY state, code ORDER BY n DESC, state, code LIMIT ?2"};
+    Statement delivery_failures_{
+        db_, "SELECT state, IFNULL(error_code, '') AS code, COUNT(*) AS n, MIN(key), "
+             "error_message FROM records WHERE sync_id = ?1 AND state IN (3, 5) "
+             "GROUP BY state, code ORDER BY n DESC, state, code LIMIT ?2"};
+    // Schema version 1 had no run_rejections: rejected rows are known only by their records.
+    Statement record_failures_v1_{
+        db_, "SELECT state, IFNULL(error_code, '') AS code, COUNT(*) AS n, MIN(key), "
+             "error_message FROM records WHERE sync_id = ?1 "
+             "AND state IN (3, 5, 6) "
+             "GROUP BY state, code ORDER BY n DESC, state, code LIMIT ?2"};
     Statement jobs_{db_, "SELECT j.job_id, j.run_id, j.submitted_at, (SELECT COUNT(*) FROM "
                          "records r WHERE r.sync_id = j.sync_id AND r.job_id = j.job_id AND "
-                         "r.state = 'in_flight') FROM jobs j WHERE j.sync_id = ?1 "
+                         "r.state = 2 AND r.job_id IS NOT NULL) FROM jobs j WHERE j.sync_id = ?1 "
                          "ORDER BY j.submitted_at, j.job_id"};
 };
 
@@ -144,7 +185,7 @@ read_status(const std::string &path, const std::string &sync_name, int last_runs
     // One read snapshot, so the numbers agree with each other while a run writes.
     Transaction txn(db, Transaction::Kind::Read);
     Statement syncs(db, "SELECT id, name, target FROM syncs ORDER BY name");
-    StatusReader reader(db);
+    StatusReader reader(db, report.schema_version);
     std::string known;
     bool found = sync_name.empty();
     while (syncs.step()) {

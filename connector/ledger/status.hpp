@@ -32,13 +32,17 @@ struct StateCount {
     std::uint64_t count = 0;
 };
 
-/// Records sharing one state and error code, with one of them as an example.
+/// Records that failed for one reason, with one of them as an example. Delivery failures
+/// ("failed", "transient") count records in that state now; rejections ("rejected") count the
+/// rows the latest run rejected, keyed or not.
 struct FailureReason {
     std::string state; ///< "failed", "transient" or "rejected"
     std::string code;  ///< Klaviyo's or the mapper's code; empty when none was given
     std::uint64_t count = 0;
-    std::string example_key;
+    std::string example_key; ///< empty for a row rejected before a key could be derived
     std::string example_message;
+    std::uint64_t example_row = 0; ///< rejections only: the row number in the query result
+    std::string example_column;    ///< rejections only: the column at fault, if one
 };
 
 /// A bulk job submitted and not finished yet.

@@ -37,32 +37,54 @@ CREATE TABLE runs (
 );
 CREATE INDEX runs_by_sync ON runs (sync_id, id);
 
--- One row per record key ever seen by a sync. The payload is kept only while the record is
--- not yet sent (to resend it after a crash); a sent record is a few dozen bytes.
+-- One row per record key ever seen by a sync. Rows are stored in the order runs first met
+-- them (id), which is close to the order the query returns them in: a run that updates every
+-- record then writes neighbouring rows together instead of one page per record.
 CREATE TABLE records (
+    id            INTEGER PRIMARY KEY,
     sync_id       INTEGER NOT NULL,
     key           TEXT NOT NULL,
     hash          TEXT NOT NULL,           -- payload hash of the last diffed version
-    state         TEXT NOT NULL CHECK (state IN ('pending', 'in_flight', 'sent', 'failed',
-                                                  'transient', 'rejected')),
+    state         INTEGER NOT NULL CHECK (state BETWEEN 1 AND 6),  -- record_states.code
     attempts      INTEGER NOT NULL DEFAULT 0,  -- requests carrying this version of the payload
     error_code    TEXT,
     error_message TEXT,
     first_run     INTEGER NOT NULL,        -- runs.id
     last_run      INTEGER NOT NULL,        -- runs.id of the last run whose query returned it
     last_sent_run INTEGER,                 -- runs.id of the last run Klaviyo accepted it in
-    job_id        TEXT,                    -- the last bulk job that carried it
-    profile       TEXT,                    -- Record::profile while not sent
-    event         TEXT,                    -- Record::event while not sent
-    PRIMARY KEY (sync_id, key)
-) WITHOUT ROWID;
+    job_id        TEXT                     -- the last bulk job that carried it
+);
+CREATE UNIQUE INDEX records_by_key ON records (sync_id, key);
 
--- Records a later run must resend (for_each_leftover); small, since sent records leave it.
-CREATE INDEX records_unsent ON records (sync_id, key)
-    WHERE state IN ('pending', 'in_flight', 'transient');
+-- Records a later run must resend (for_each_leftover): pending, in flight or transient. Small,
+-- since sent records leave it. Queries repeat "state <= 3" word for word so SQLite uses it.
+CREATE INDEX records_unsent ON records (sync_id, id) WHERE state <= 3;
 
--- Records waiting for a bulk job (job_keys).
-CREATE INDEX records_in_job ON records (sync_id, job_id) WHERE state = 'in_flight';
+-- Records waiting for a bulk job (job_keys): in flight with a job.
+CREATE INDEX records_in_job ON records (sync_id, job_id) WHERE state = 2 AND job_id IS NOT NULL;
+
+-- The names of records.state, for people reading the file with the sqlite3 shell. States are
+-- numbers so that the indexes above are ranges: an IN list costs SQLite a temporary table
+-- on every write.
+CREATE TABLE record_states (
+    code INTEGER PRIMARY KEY,
+    name TEXT NOT NULL UNIQUE
+);
+INSERT INTO record_states (code, name) VALUES
+    (1, 'pending'),     -- diffed, to be sent
+    (2, 'in_flight'),   -- its request left (or its bulk job runs): resent after a crash
+    (3, 'transient'),   -- failed after the in-run retries (429, 5xx, network): resent next run
+    (4, 'sent'),        -- Klaviyo accepted it
+    (5, 'failed'),      -- Klaviyo refused it (4xx): sent again when its data changes
+    (6, 'rejected');    -- the row was invalid (mapping): not sent
+
+-- The payload of a record not sent yet, to resend it after a crash even when the query no
+-- longer returns it. Deleted once Klaviyo accepted the record, so the ledger stays small.
+CREATE TABLE payloads (
+    record_id INTEGER PRIMARY KEY,         -- records.id
+    profile   TEXT,                        -- Record::profile
+    event     TEXT                         -- Record::event
+);
 
 -- Bulk profile import jobs submitted and not finished yet.
 CREATE TABLE jobs (

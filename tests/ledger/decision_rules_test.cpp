@@ -102,3 +102,15 @@ TEST_CASE("RecordState: stored spellings round-trip and unknown ones are refused
     CHECK(connector::ledger::to_string(RecordState::InFlight) == std::string("in_flight"));
     CHECK_FALSE(parse_state("done").has_value());
 }
+
+TEST_CASE("RecordState: codes are the stored ones, unsent states first", "[ledger]") {
+    using connector::ledger::state_from_code;
+    CHECK(state_from_code(1) == RecordState::Pending);
+    CHECK(state_from_code(2) == RecordState::InFlight);
+    CHECK(state_from_code(3) == RecordState::Transient);
+    CHECK(state_from_code(4) == RecordState::Sent);
+    CHECK(state_from_code(5) == RecordState::Failed);
+    CHECK(state_from_code(6) == RecordState::Rejected);
+    CHECK_FALSE(state_from_code(0).has_value());
+    CHECK_FALSE(state_from_code(7).has_value());
+}

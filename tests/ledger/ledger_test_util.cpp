@@ -39,6 +39,10 @@ template <typename Fn> void first_row(const std::string &path, const std::string
 
 } // namespace
 
+const std::string with_payloads =
+    "(SELECT r.*, s.name AS state_name, p.profile, p.event FROM records r "
+    "JOIN record_states s ON s.code = r.state LEFT JOIN payloads p ON p.record_id = r.id)";
+
 Record make_record(const std::string &key, const std::string &hash, Target target) {
     Record r;
     r.row_number = 1;
@@ -85,7 +89,8 @@ std::string query_text(const std::string &db_path, const std::string &sql) {
 }
 
 std::string state_of(const std::string &db_path, const std::string &key) {
-    return query_text(db_path, "SELECT state FROM records WHERE key = '" + key + "'");
+    return query_text(db_path,
+                      "SELECT state_name FROM " + with_payloads + " WHERE key = '" + key + "'");
 }
 
 std::vector<Decision> diff_keys(Ledger &ledger,

@@ -14,6 +14,10 @@ Record make_record(const std::string &key, const std::string &hash, Target targe
 /// Options for a run started now.
 RunOptions run_options(Target target);
 
+/// A FROM clause for records joined with their state's name and stored payload (columns of
+/// records plus state_name, profile and event).
+extern const std::string with_payloads;
+
 /// Runs statements on `db_path` through a separate SQLite connection (as another process would).
 void exec_sql(const std::string &db_path, const std::string &sql);
 /// The first column of the first row of `sql` as an integer (0 when there is no row).

@@ -16,6 +16,7 @@ using connector::ledger::test::query_int;
 using connector::ledger::test::query_text;
 using connector::ledger::test::run_options;
 using connector::ledger::test::state_of;
+using connector::ledger::test::with_payloads;
 
 TEST_CASE("SqliteLedger: end_run stores the status and every count", "[ledger][integration]") {
     test::TempDir dir;
@@ -126,8 +127,11 @@ TEST_CASE("SqliteLedger: a dry run decides as a real run and leaves the file as 
 
     const std::string dump_sql =
         "SELECT group_concat(line, char(10)) FROM ("
-        "SELECT key || '|' || hash || '|' || state || '|' || attempts || '|' || last_run || '|' "
-        "|| IFNULL(profile, '') AS line FROM records UNION ALL "
+        "SELECT key || '|' || hash || '|' || state_name || '|' || attempts || '|' || last_run || "
+        "'|' "
+        "|| IFNULL(profile, '') AS line FROM " +
+        with_payloads +
+        " UNION ALL "
         "SELECT id || '|' || status || '|' || IFNULL(ended_at, '') FROM runs UNION ALL "
         "SELECT job_id FROM jobs ORDER BY 1)";
     const std::string before = query_text(path, dump_sql);
