@@ -58,3 +58,19 @@ TEST_CASE("text_to_value: zone-less timestamps use the warehouse zone, offsets w
     CHECK(to_iso8601(std::get<Timestamp>(text_to_value(
               ValueKind::TimestampUtc, "2024-07-01 12:00:00", paris))) == "2024-07-01T12:00:00Z");
 }
+
+TEST_CASE("infer_untyped: only SQLite's own renderings of numbers and blobs are converted",
+          "[warehouse]") {
+    CHECK(std::get<std::int64_t>(infer_untyped("42")) == 42);
+    CHECK(std::get<std::int64_t>(infer_untyped("-7")) == -7);
+    CHECK(std::get<double>(infer_untyped("1.0")) == 1.0);
+    CHECK(std::get<double>(infer_untyped("2.5")) == 2.5);
+    CHECK(std::get<double>(infer_untyped("1.0e+300")) == 1e300);
+    CHECK(std::get<Bytes>(infer_untyped("X'00FF'")) == Bytes{0x00, 0xff});
+    CHECK(std::get<Bytes>(infer_untyped("X''")).empty());
+    for (const char *text : {"007", "+7", "-0", "1.50", "1e5", "1.", ".5", "NaN", "abc", "X'0G'",
+                             "X'0'", "2024-01-02", ""}) {
+        INFO(text);
+        CHECK(std::get<std::string>(infer_untyped(text)) == text);
+    }
+}

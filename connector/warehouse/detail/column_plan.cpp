@@ -74,6 +74,10 @@ ValueKind kind_from_sql_type(const ColumnDescription &d) {
 // By declared type, following SQLite's affinity rules (https://sqlite.org/datatype3.html §3.1)
 // refined for the names people declare: BOOLEAN, DATE, DATETIME, TIMESTAMP, DECIMAL.
 ValueKind kind_from_sqlite_declaration(const ColumnDescription &d) {
+    // NOTE(sqliteodbc 0.9998, StepAPI=1): an expression has no declared type and is described
+    // as "varchar" with no table name; its values are typed one by one.
+    if (d.table_name.empty() && lower(d.type_name) == "varchar" && d.sql_type == SQL_VARCHAR)
+        return ValueKind::Untyped;
     const std::string t = lower(d.type_name);
     if (t.empty())
         return kind_from_sql_type(d);
@@ -256,6 +260,7 @@ ColumnPlan plan_column(const ColumnDescription &description, DriverFamily family
         return plan;
     case ValueKind::Time:
     case ValueKind::Text:
+    case ValueKind::Untyped:
         break;
     }
     // Everything else is read as text: exact (decimals, times with fractions, zoned timestamps

@@ -24,7 +24,8 @@ DriverFamily family_from_info(const std::string &driver_name, const std::string 
 /// out when the user's string already sets that key:
 /// - PostgreSQL: UseDeclareFetch=1 and Fetch=<fetch_rows> (psqlODBC otherwise reads the whole
 ///   result into memory), BoolsAsChar=0 (booleans as SQL_BIT);
-/// - SQLite: NoCreat=1 (a mistyped path must fail, not create an empty database).
+/// - SQLite: StepAPI=1 (otherwise the driver reads the whole result first) and NoCreat=1 (a
+///   mistyped path must fail, not create an empty database).
 std::vector<std::string> connection_additions(DriverFamily family,
                                               const std::string &connection_string,
                                               std::size_t fetch_rows);

@@ -80,6 +80,14 @@ ColumnDescription OdbcStatement::describe(SQLUSMALLINT number) {
         type_name[255] = 0;
         utf16_to_utf8(type_name, std::char_traits<char16_t>::length(type_name), d.type_name);
     }
+    char16_t table_name[256] = {0};
+    SQLSMALLINT table_bytes = 0;
+    if (SQL_SUCCEEDED(SQLColAttributeW(stmt_.get(), number, SQL_DESC_TABLE_NAME, table_name,
+                                       sizeof table_name - sizeof(char16_t), &table_bytes,
+                                       nullptr))) {
+        table_name[255] = 0;
+        utf16_to_utf8(table_name, std::char_traits<char16_t>::length(table_name), d.table_name);
+    }
     return d;
 }
 

@@ -15,7 +15,8 @@ struct ColumnDescription {
     SQLULEN column_size = 0; ///< characters for text, bytes for binary, digits for numbers
     SQLSMALLINT decimal_digits = 0;
     bool is_unsigned = false;
-    std::string type_name; ///< SQL_DESC_TYPE_NAME: the database's own name ("int8", "TEXT")
+    std::string type_name;  ///< SQL_DESC_TYPE_NAME: the database's own name ("int8", "TEXT")
+    std::string table_name; ///< SQL_DESC_TABLE_NAME: empty for an expression (where reported)
 };
 
 /// One statement on a connection. Holds a reference to the connection, which must outlive it;

@@ -3,6 +3,8 @@
 #include "value_parser.hpp"
 
 #include <cctype>
+#include <cmath>
+#include <cstdio>
 
 namespace connector::warehouse::detail {
 
@@ -44,10 +46,57 @@ const char *to_string(ValueKind kind) noexcept {
         return "timestamp";
     case ValueKind::TimestampUtc:
         return "timestamp (UTC)";
+    case ValueKind::Untyped:
+        return "untyped (integer, double or text by value)";
     case ValueKind::Binary:
         break;
     }
     return "binary";
+}
+
+// "X'00FF'": how SQLite ODBC prints a blob when it does not know the column is binary.
+bool decode_blob_literal(const std::string &text, Bytes &out) {
+    if (text.size() < 3 || text[0] != 'X' || text[1] != '\'' || text.back() != '\'' ||
+        text.size() % 2 != 1)
+        return false;
+    auto nibble = [](char c) -> int {
+        if (c >= '0' && c <= '9')
+            return c - '0';
+        if (c >= 'A' && c <= 'F')
+            return c - 'A' + 10;
+        return -1;
+    };
+    out.clear();
+    out.reserve((text.size() - 3) / 2);
+    for (std::size_t i = 2; i + 1 < text.size() - 1; i += 2) {
+        const int hi = nibble(text[i]);
+        const int lo = nibble(text[i + 1]);
+        if (hi < 0 || lo < 0)
+            return false;
+        out.push_back(static_cast<std::uint8_t>(hi * 16 + lo));
+    }
+    return true;
+}
+
+Value infer_untyped(std::string text) {
+    if (Bytes bytes; decode_blob_literal(text, bytes))
+        return bytes;
+    if (auto i = parse_integer(text); i && std::to_string(*i) == text)
+        return *i;
+    if (text.find('.') != std::string::npos)
+        if (auto d = parse_double(text); d && std::isfinite(*d)) {
+            // SQLite ODBC prints a REAL with "%.15g" and makes sure it has a point.
+            char buffer[64];
+            std::snprintf(buffer, sizeof buffer, "%.15g", *d);
+            std::string printed(buffer);
+            if (printed.find('.') == std::string::npos) {
+                const auto e = printed.find('e');
+                printed.insert(e == std::string::npos ? printed.size() : e, ".0");
+            }
+            if (printed == text)
+                return *d;
+        }
+    return text;
 }
 
 Value as_stored(std::string text) {
@@ -63,6 +112,8 @@ Value text_to_value(ValueKind kind, std::string text, const TimeZone &zone) {
     switch (kind) {
     case ValueKind::Text:
         return text;
+    case ValueKind::Untyped:
+        return infer_untyped(std::move(text));
     case ValueKind::Binary:
         return Bytes(text.begin(), text.end());
     case ValueKind::Boolean:
