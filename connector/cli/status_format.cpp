@@ -99,8 +99,16 @@ std::string status_text(const ledger::StatusReport &report) {
             for (const ledger::FailureReason &f : sync.top_failures) {
                 out << "    " << thousands(f.count) << " " << f.state << " "
                     << (f.code.empty() ? "(no code)" : f.code);
+                std::string example;
+                if (f.example_row != 0)
+                    example = "row " + std::to_string(f.example_row);
+                if (!f.example_column.empty())
+                    example +=
+                        (example.empty() ? "" : ", ") + std::string("column ") + f.example_column;
                 if (!f.example_key.empty())
-                    out << ", e.g. " << f.example_key;
+                    example += example.empty() ? f.example_key : " (" + f.example_key + ")";
+                if (!example.empty())
+                    out << ", e.g. " << example;
                 if (!f.example_message.empty())
                     out << ": " << shorten(f.example_message, 120);
                 out << "\n";
@@ -157,6 +165,10 @@ std::string status_json(const ledger::StatusReport &report) {
             o->set("count", u64(f.count));
             o->set("example_key", f.example_key);
             o->set("example_message", f.example_message);
+            if (f.example_row != 0)
+                o->set("example_row", u64(f.example_row));
+            if (!f.example_column.empty())
+                o->set("example_column", f.example_column);
             failures->add(o);
         }
         s->set("top_failures", failures);

@@ -12,6 +12,11 @@ namespace {
 constexpr std::size_t label_width = 26;
 constexpr std::size_t number_width = 10;
 
+/// "1 row was", "3 rows were".
+std::string count_of(std::uint64_t n, const char *one, const char *many) {
+    return thousands(n) + " " + (n == 1 ? one : many);
+}
+
 std::string by_reason(const sync::ReasonMap &reasons) {
     std::string out;
     for (const auto &[code, reason] : reasons)
@@ -122,25 +127,24 @@ std::string summary_text(const sync::RunSummary &s, const std::string &report_fi
 
     std::ostringstream next;
     if (c.rejected > 0)
-        next << "  - " << thousands(c.rejected)
-             << " rows were rejected: fix them in the warehouse, the query or the mapping "
-                "file; they are retried when they change.\n";
+        next << "  - " << count_of(c.rejected, "row was", "rows were")
+             << " rejected: fix them in the warehouse, the query or the mapping file; they are "
+                "sent once they change.\n";
     if (c.duplicates > 0)
-        next << "  - " << thousands(c.duplicates)
-             << " rows repeated a key already seen in this result: make the query return one "
-                "row per profile or event.\n";
+        next << "  - " << count_of(c.duplicates, "row repeats", "rows repeat")
+             << " a key already seen in this result: make the query return one row per "
+                "profile or event.\n";
     if (c.failed > 0)
-        next << "  - Klaviyo refused " << thousands(c.failed)
-             << " records: they are sent again when their data changes, or with "
-                "--retry-failed.\n";
+        next << "  - Klaviyo refused " << count_of(c.failed, "record", "records")
+             << ": they are sent again when their data changes, or with --retry-failed.\n";
     if (c.transient > 0)
-        next << "  - " << thousands(c.transient)
-             << " records could not be delivered now (rate limits, server or network "
-                "errors): the next run sends them again.\n";
+        next << "  - " << count_of(c.transient, "record", "records")
+             << " could not be delivered now (rate limits, server or network errors): the "
+                "next run sends them again.\n";
     if (c.skipped_failed > 0)
-        next << "  - " << thousands(c.skipped_failed)
-             << " records failed in an earlier run and did not change: --retry-failed sends "
-                "them again.\n";
+        next << "  - " << count_of(c.skipped_failed, "record", "records")
+             << " failed in an earlier run and did not change: --retry-failed sends them "
+                "again.\n";
     if (s.status == sync::RunStatus::Interrupted)
         next << "  - The run was interrupted: the next run finishes what it left.\n";
     if (!next.str().empty()) {

@@ -212,7 +212,9 @@ RunSummary Sync::Run::execute() {
             std::rethrow_exception(error);
 
         const bool interrupted = stop_requested();
-        if (!interrupted && !summary_.limited) {
+        // Events are history: an incremental events query leaves out what it returned before
+        // by design, so "gone" only means something for profiles (the audience).
+        if (!interrupted && !summary_.limited && config_.target == Target::Profiles) {
             summary_.counts.gone = ledger_.gone(summary_.gone_examples, config_.max_examples);
             if (summary_.counts.gone > 0)
                 log(LogLevel::Info, "gone",

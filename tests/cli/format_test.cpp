@@ -259,8 +259,15 @@ TEST_CASE("Status: text shows runs, records by state, problems and open jobs", "
     sync.records_by_state = {{"pending", 0}, {"in_flight", 0}, {"sent", 57},
                              {"failed", 0},  {"transient", 0}, {"rejected", 2}};
     sync.records_total = 59;
-    sync.top_failures.push_back(
-        {"rejected", "invalid_email", 2, "email:x@y", "'x@y' has no top-level domain"});
+    ledger::FailureReason reason;
+    reason.state = "rejected";
+    reason.code = "invalid_email";
+    reason.count = 2;
+    reason.example_key = "external_id:7";
+    reason.example_message = "'x@y' has no top-level domain";
+    reason.example_row = 12;
+    reason.example_column = "email";
+    sync.top_failures.push_back(reason);
     sync.open_jobs.push_back({"job-42", 7, Timestamp{1'777'000'010, 0}, 100});
     report.syncs.push_back(sync);
 
@@ -269,8 +276,8 @@ TEST_CASE("Status: text shows runs, records by state, problems and open jobs", "
     CHECK_THAT(text, Catch::Contains("Sync vip:klaviyo_profiles (klaviyo_profiles)"));
     CHECK_THAT(text, Catch::Contains("7      2026-04-24 03:06:40  1:15     partial"));
     CHECK_THAT(text, Catch::Contains("Records: 59 (sent 57, rejected 2)"));
-    CHECK_THAT(text, Catch::Contains("2 rejected invalid_email, e.g. email:x@y: 'x@y' has no "
-                                     "top-level domain"));
+    CHECK_THAT(text, Catch::Contains("2 rejected invalid_email, e.g. row 12, column email "
+                                     "(external_id:7): 'x@y' has no top-level domain"));
     CHECK_THAT(text, Catch::Contains("job-42 from run 7, submitted 2026-04-24 03:06:50, 100 "
                                      "records waiting"));
 
@@ -282,7 +289,9 @@ TEST_CASE("Status: text shows runs, records by state, problems and open jobs", "
     CHECK(r->getValue<std::string>("ended_at") == "2026-04-24T03:07:55Z");
     CHECK(r->getObject("counts")->getValue<int>("sent") == 57);
     CHECK(s->getObject("records_by_state")->getValue<int>("rejected") == 2);
-    CHECK(s->getArray("top_failures")->getObject(0)->getValue<std::string>("code") ==
-          "invalid_email");
+    const Object::Ptr failure = s->getArray("top_failures")->getObject(0);
+    CHECK(failure->getValue<std::string>("code") == "invalid_email");
+    CHECK(failure->getValue<int>("example_row") == 12);
+    CHECK(failure->getValue<std::string>("example_column") == "email");
     CHECK(s->getArray("open_jobs")->getObject(0)->getValue<int>("records_waiting") == 100);
 }

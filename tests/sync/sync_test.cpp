@@ -348,6 +348,18 @@ TEST_CASE("Sync: records of the last successful run missing from this one are co
     CHECK(s.exit_code() == 0);
 }
 
+TEST_CASE("Sync: events are history, so an events run counts nothing as gone", "[sync]") {
+    Harness h;
+    h.config.target = Target::Events;
+    h.rows = three_rows();
+    h.run();
+    h.rows.clear(); // an incremental query that found nothing new
+    const RunSummary s = h.run();
+    CHECK(s.counts.gone == 0);
+    CHECK(std::count(h.ledger.calls.begin(), h.ledger.calls.end(), "gone") == 0);
+    CHECK(s.exit_code() == 0);
+}
+
 TEST_CASE("Sync: --limit stops reading, skips the gone count and is recorded as limited",
           "[sync]") {
     Harness h;
