@@ -10,6 +10,7 @@
 #include <Poco/JSON/Object.h>
 #include <catch2/catch.hpp>
 
+#include <cstdio>
 #include <set>
 
 using namespace connector;
@@ -323,4 +324,42 @@ TEST_CASE("KlaviyoClient e2e: a wrong key and a key without scopes stop the run"
     CHECK(message.find(options.api_key) == std::string::npos);
     CHECK(listener.count(Outcome::Transient) == 5);
     CHECK(answered(fake.state(), scopeless ? 403 : 401) == 1);
+}
+
+// Throughput to the fake with its limits and our pacing off, bulk vs single; run by hand:
+//   build/<dir>/tests/klaviyo/klaviyo_e2e_test "[.bench]"
+// Prints figures; asserts only that everything arrived (never timings).
+TEST_CASE("KlaviyoClient bench: requests and records per second, bulk vs single",
+          "[klaviyo][e2e][.bench]") {
+    ensure_ssl();
+    struct Case {
+        const char *name;
+        Target target;
+        klaviyo::ApiMode mode;
+        int records;
+    };
+    const Case cases[] = {{"bulk profiles", Target::Profiles, klaviyo::ApiMode::Bulk, 50000},
+                          {"bulk events", Target::Events, klaviyo::ApiMode::Bulk, 50000},
+                          {"single profiles", Target::Profiles, klaviyo::ApiMode::Single, 3000},
+                          {"single events", Target::Events, klaviyo::ApiMode::Single, 3000}};
+    for (const Case &c : cases) {
+        FakeKlaviyo fake({"--rate-limits", "off", "--job-delay-ms", "50"});
+        auto options = fake_options(fake);
+        options.pacing = false;
+        const auto records = c.target == Target::Profiles ? profiles(c.records, "b")
+                                                          : events(c.records, 1000);
+        RecordingListener listener;
+        const auto start = std::chrono::steady_clock::now();
+        const auto stats = run(options, c.target, records, listener);
+        const double seconds =
+            std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+        std::uint64_t requests = 0;
+        for (const auto &[endpoint, n] : stats.requests_by_endpoint)
+            requests += n;
+        std::printf("%-16s %6d records %6llu requests %7.2f s %9.1f req/s %10.1f records/s "
+                    "%6.1f MB sent\n",
+                    c.name, c.records, static_cast<unsigned long long>(requests), seconds,
+                    requests / seconds, c.records / seconds, stats.bytes_sent / 1e6);
+        CHECK(listener.count(Outcome::Sent) == static_cast<std::size_t>(c.records));
+    }
 }
