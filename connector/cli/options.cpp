@@ -438,8 +438,9 @@ std::string help_text() {
         << run_description()
         << "\n"
            "Environment:\n"
-           "  KLAVIYO_API_KEY        the Klaviyo private API key (scopes: profiles:write for\n"
-           "                         profiles; events:write and profiles:write for events)\n"
+           "  KLAVIYO_API_KEY        the Klaviyo private API key (scopes: profiles:write and\n"
+           "                         profiles:read for profiles; events:write and\n"
+           "                         profiles:write for events)\n"
            "  CONNECTOR_<OPTION>     any option, e.g. CONNECTOR_KLAVIYO_URL, CONNECTOR_DSN,\n"
            "                         CONNECTOR_DRY_RUN=true. Precedence: command line, then\n"
            "                         environment, then --config file.\n"
