@@ -75,9 +75,10 @@ LedgerStatements::LedgerStatements(Database &db)
       link_job(db, "UPDATE records SET job_id = ?3 WHERE sync_id = ?1 AND key = ?2"),
       delete_job(db, "DELETE FROM jobs WHERE sync_id = ?1 AND job_id = ?2"),
       open_jobs(db, "SELECT job_id FROM jobs WHERE sync_id = ?1 ORDER BY submitted_at, job_id"),
+      // INDEXED BY: without it, ORDER BY key tempts SQLite into walking every key of the sync.
       job_keys(db,
-               "SELECT key FROM records WHERE sync_id = ?1 AND job_id = ?2 "
-               "AND state = 2 AND job_id IS NOT NULL ORDER BY key"),
+               "SELECT key FROM records INDEXED BY records_in_job WHERE sync_id = ?1 "
+               "AND job_id = ?2 AND state = 2 AND job_id IS NOT NULL ORDER BY key"),
       find_id(db, "SELECT id FROM records WHERE sync_id = ?1 AND key = ?2"),
       // By id: UPDATE ... RETURNING would cost a temporary table per call.
       outcome_sent(db,

@@ -79,6 +79,14 @@ Statement &Statement::bind(int index, const std::string &value) {
     return *this;
 }
 
+Statement &Statement::bind_blob(int index, const std::string &value) {
+    const int rc =
+        sqlite3_bind_blob64(stmt_.get(), index, value.data(), value.size(), SQLITE_STATIC);
+    if (rc != SQLITE_OK)
+        db_->fail(rc, "bind");
+    return *this;
+}
+
 Statement &Statement::bind_null(int index) {
     const int rc = sqlite3_bind_null(stmt_.get(), index);
     if (rc != SQLITE_OK)
@@ -120,6 +128,17 @@ std::string Statement::column_text(int index) const {
     const int size = sqlite3_column_bytes(stmt_.get(), index);
     return text ? std::string(reinterpret_cast<const char *>(text), static_cast<std::size_t>(size))
                 : std::string();
+}
+
+std::string Statement::column_bytes(int index) const {
+    const void *data = sqlite3_column_blob(stmt_.get(), index);
+    const int size = sqlite3_column_bytes(stmt_.get(), index);
+    return data ? std::string(static_cast<const char *>(data), static_cast<std::size_t>(size))
+                : std::string();
+}
+
+bool Statement::column_is_blob(int index) const noexcept {
+    return sqlite3_column_type(stmt_.get(), index) == SQLITE_BLOB;
 }
 
 bool Statement::column_is_null(int index) const noexcept {

@@ -59,6 +59,8 @@ class Statement {
 
     Statement &bind(int index, std::int64_t value);
     Statement &bind(int index, const std::string &value);
+    /// Binds `value` as a BLOB (raw bytes).
+    Statement &bind_blob(int index, const std::string &value);
     Statement &bind_null(int index);
     /// Binds `value`, or NULL when it is empty.
     Statement &bind_or_null(int index, const std::string &value);
@@ -72,6 +74,9 @@ class Statement {
 
     std::int64_t column_int(int index) const noexcept;
     std::string column_text(int index) const;
+    /// The column's bytes, whether it holds text or a BLOB.
+    std::string column_bytes(int index) const;
+    bool column_is_blob(int index) const noexcept;
     bool column_is_null(int index) const noexcept;
 
   private:

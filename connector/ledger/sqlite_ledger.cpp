@@ -5,6 +5,7 @@
 #include "ledger_statements.hpp"
 #include "migrations.hpp"
 #include "sqlite_db.hpp"
+#include "stored_hash.hpp"
 #include "sync_lock.hpp"
 
 #include <cerrno>
@@ -222,7 +223,7 @@ class SqliteLedger::Impl {
                     after = q.column_int(0);
                     Record r;
                     r.key = q.column_text(1);
-                    r.hash = q.column_text(2);
+                    r.hash = restore_hash(q.column_bytes(2), q.column_is_blob(2));
                     r.profile = q.column_text(3);
                     r.event = q.column_text(4);
                     page.push_back(std::move(r));
@@ -306,11 +307,10 @@ class SqliteLedger::Impl {
             if (db_.changes() > 0)
                 continue;
             // Sent without a diff (not the sync's way, but the record must be resendable).
-            s_->insert_in_flight.bind(1, sync_id_)
-                .bind(2, r->key)
-                .bind(3, r->hash)
-                .bind(4, run_id_)
-                .run();
+            Statement &q = s_->insert_in_flight;
+            q.bind(1, sync_id_).bind(2, r->key).bind(4, run_id_);
+            bind_hash(q, 3, store_hash(r->hash));
+            q.run();
             save_payload(db_.last_insert_rowid(), *r);
         }
         txn.commit();
@@ -492,7 +492,7 @@ class SqliteLedger::Impl {
             return std::nullopt;
         Lookup found;
         found.id = q.column_int(0);
-        found.stored.hash = q.column_text(1);
+        found.stored.hash = q.column_bytes(1);
         const std::int64_t code = q.column_int(2);
         const auto parsed = state_from_code(code);
         if (!parsed)
@@ -516,23 +516,34 @@ class SqliteLedger::Impl {
         s_->save_payload.bind(1, id).bind_or_null(2, r.profile).bind_or_null(3, r.event).run();
     }
 
+    // Binds `hash` in its stored form.
+    static void bind_hash(Statement &q, int index, const StoredHash &hash) {
+        if (hash.binary)
+            q.bind_blob(index, hash.bytes);
+        else
+            q.bind(index, hash.bytes);
+    }
+
     Decision diff_one(const Record &r) {
         const std::optional<Lookup> found = lookup(r.key);
-        const Decision d = decide(found ? &found->stored : nullptr, r.hash, target_,
+        const StoredHash hash = store_hash(r.hash);
+        const Decision d = decide(found ? &found->stored : nullptr, hash.bytes, target_,
                                   options_.full_resync, options_.retry_failed);
         switch (d) {
         case Decision::New:
         case Decision::Changed:
         case Decision::Retry:
             if (found) {
-                s_->update_resend.bind(1, found->id).bind(2, r.hash).bind(3, run_id_).run();
+                Statement &q = s_->update_resend;
+                q.bind(1, found->id).bind(3, run_id_);
+                bind_hash(q, 2, hash);
+                q.run();
                 save_payload(found->id, r);
             } else {
-                s_->insert_record.bind(1, sync_id_)
-                    .bind(2, r.key)
-                    .bind(3, r.hash)
-                    .bind(4, run_id_)
-                    .run();
+                Statement &q = s_->insert_record;
+                q.bind(1, sync_id_).bind(2, r.key).bind(4, run_id_);
+                bind_hash(q, 3, hash);
+                q.run();
                 save_payload(db_.last_insert_rowid(), r);
             }
             break;
@@ -556,8 +567,8 @@ class SqliteLedger::Impl {
         if (db_.changes() == 0)
             return Decision::Duplicate;
         const std::optional<Lookup> found = lookup(r.key);
-        return decide(found ? &found->stored : nullptr, r.hash, target_, options_.full_resync,
-                      options_.retry_failed);
+        return decide(found ? &found->stored : nullptr, store_hash(r.hash).bytes, target_,
+                      options_.full_resync, options_.retry_failed);
     }
 
     std::mutex mutex_; // one caller at a time: the run's thread and the sink's threads

@@ -8,6 +8,7 @@
 #include <cstdio>
 #include <cstdlib>
 #include <string>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -44,10 +45,11 @@ struct Phase {
     std::uint64_t to_send = 0;
 };
 
-Phase run(ledger::SqliteLedger &ledger, std::uint64_t n, std::uint64_t batch_size) {
+Phase run(ledger::SqliteLedger &ledger, std::uint64_t n, std::uint64_t batch_size, bool dry) {
     Phase p;
     RunOptions options;
     options.target = Target::Profiles;
+    options.dry_run = dry;
     ledger.begin_run(options);
     std::vector<Record> batch;
     for (std::uint64_t start = 0; start < n; start += batch_size) {
@@ -67,7 +69,7 @@ Phase run(ledger::SqliteLedger &ledger, std::uint64_t n, std::uint64_t batch_siz
         }
         p.to_send += sending.size();
         t = Clock::now();
-        if (!sending.empty()) {
+        if (!sending.empty() && !dry) {
             ledger.on_in_flight(sending);
             ledger.on_outcomes(outcomes);
         }
@@ -100,8 +102,13 @@ int main(int argc, char **argv) {
     std::printf("%llu records, batches of %llu, ledger %s\n", static_cast<unsigned long long>(n),
                 static_cast<unsigned long long>(batch), path.c_str());
     ledger::SqliteLedger ledger(path, "bench:klaviyo_profiles", Target::Profiles, {});
-    report("run 1 (all new)", run(ledger, n, batch), n);
-    report("run 2 (all unchanged)", run(ledger, n, batch), n);
+    report("run 1 (all new)", run(ledger, n, batch, false), n);
+    report("run 2 (all unchanged)", run(ledger, n, batch, false), n);
+    report("run 3 (dry run over 90%: all unchanged, 10% gone)",
+           run(ledger, n / 10 * 9, batch, true), n / 10 * 9);
+    rusage usage{};
+    getrusage(RUSAGE_SELF, &usage);
+    std::printf("peak RSS: %.1f MB\n", static_cast<double>(usage.ru_maxrss) / 1024.0);
     struct stat st {};
     stat(path.c_str(), &st);
     std::printf("ledger file: %.1f MB\n", static_cast<double>(st.st_size) / 1e6);

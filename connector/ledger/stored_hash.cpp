@@ -1,0 +1,50 @@
+#include "stored_hash.hpp"
+
+namespace connector::ledger {
+namespace {
+
+constexpr std::size_t sha256_hex_digits = 64;
+constexpr std::size_t kept_bytes = 16;
+
+int hex_value(char c) noexcept {
+    if (c >= '0' && c <= '9')
+        return c - '0';
+    if (c >= 'a' && c <= 'f')
+        return c - 'a' + 10;
+    if (c >= 'A' && c <= 'F')
+        return c - 'A' + 10;
+    return -1;
+}
+
+} // namespace
+
+StoredHash store_hash(const std::string &hash) {
+    if (hash.size() != sha256_hex_digits)
+        return StoredHash{hash, false};
+    std::string bytes(kept_bytes, '\0');
+    for (std::size_t i = 0; i < hash.size(); i += 2) {
+        const int hi = hex_value(hash[i]);
+        const int lo = hex_value(hash[i + 1]);
+        if (hi < 0 || lo < 0)
+            return StoredHash{hash, false};
+        if (i / 2 < kept_bytes)
+            bytes[i / 2] = static_cast<char>(hi * 16 + lo);
+    }
+    return StoredHash{bytes, true};
+}
+
+std::string restore_hash(const std::string &bytes, bool binary) {
+    if (!binary)
+        return bytes;
+    static const char digits[] = "0123456789abcdef";
+    std::string hex;
+    hex.reserve(bytes.size() * 2);
+    for (const char ch : bytes) {
+        const auto c = static_cast<unsigned char>(ch);
+        hex.push_back(digits[c >> 4]);
+        hex.push_back(digits[c & 0xf]);
+    }
+    return hex;
+}
+
+} // namespace connector::ledger
