@@ -97,3 +97,27 @@ TEST_CASE("PhoneNormalizer: known_region accepts ISO alpha-2 codes only", "[mapp
     CHECK(PhoneNormalizer::known_region("USA").empty());
     CHECK(PhoneNormalizer::known_region("").empty());
 }
+
+TEST_CASE("PhoneNormalizer: numbers already in E.164 take the fast path but are still checked",
+          "[mapping]") {
+    const PhoneNormalizer n;
+    SECTION("a possible number in a known country is kept as it is") {
+        const PhoneResult r = n.normalise("+12122000001", "", "");
+        CHECK(r.status == Status::Ok);
+        CHECK(r.e164 == "+12122000001");
+    }
+    SECTION("an unassigned country code is invalid") {
+        const PhoneResult r = n.normalise("+9991234567890", "", "");
+        CHECK(r.status == Status::Invalid);
+        CHECK(r.problem.find("+9991234567890") != std::string::npos);
+    }
+    SECTION("a length that does not fit the country's plan is invalid") {
+        CHECK(n.normalise("+1212200", "", "").status == Status::Invalid);
+        CHECK(n.normalise("+121220000011234", "", "").status == Status::Invalid);
+    }
+    SECTION("a national leading zero goes through the full parser") {
+        const PhoneResult r = n.normalise("+390649910000", "", "");
+        CHECK(r.status == Status::Ok);
+        CHECK(r.e164 == "+390649910000");
+    }
+}
