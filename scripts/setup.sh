@@ -12,6 +12,8 @@ packages=(
     sqlite3 libsqlite3-dev
     # HTTPS and JSON, CLI, phones, TLS
     libpoco-dev libboost-program-options-dev libphonenumber-dev libssl-dev openssl ca-certificates
+    # UTF-16 conversion and IANA time zones in the warehouse stage
+    libicu-dev
     # tests, format check and measurements
     catch2 clang-format time procps
 )
