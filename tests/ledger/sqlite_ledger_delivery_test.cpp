@@ -224,3 +224,40 @@ TEST_CASE("SqliteLedger: the listener may report from another thread while the r
     CHECK_FALSE(failed);
     CHECK(query_int(path, "SELECT COUNT(*) FROM records WHERE state = 4") == batches * per_batch);
 }
+
+TEST_CASE("SqliteLedger: a record sent without a diff is still recorded and resendable",
+          "[ledger][integration]") {
+    test::TempDir dir;
+    const std::string path = dir.file("l.sqlite");
+    SqliteLedger ledger(path, "s", Target::Events, {});
+    ledger.begin_run(run_options(Target::Events));
+    const Record r = make_record("stray", "h", Target::Events);
+    ledger.on_in_flight({&r});
+    ledger.end_run("interrupted", {});
+    CHECK(state_of(path, "stray") == "in_flight");
+    ledger.begin_run(run_options(Target::Events));
+    const auto leftovers = collect_leftovers(ledger);
+    ledger.end_run("success", {});
+    REQUIRE(leftovers.count("stray") == 1);
+    CHECK(leftovers.at("stray").event == r.event);
+}
+
+TEST_CASE("SqliteLedger: outcomes for unknown keys change nothing, long messages are cut",
+          "[ledger][integration]") {
+    test::TempDir dir;
+    const std::string path = dir.file("l.sqlite");
+    SqliteLedger ledger(path, "s", Target::Profiles, {});
+    ledger.begin_run(run_options(Target::Profiles));
+    const Record r = make_record("k", "h", Target::Profiles);
+    ledger.diff({r});
+    ledger.on_in_flight({&r});
+    ledger.on_outcomes({{"nobody", Outcome::Sent, "", ""},
+                        {"ghost", Outcome::Failed, "invalid", "x"},
+                        {"k", Outcome::Failed, "invalid", std::string(5000, 'm') + "\xc3\xa9"}});
+    ledger.end_run("partial", {});
+    CHECK(query_int(path, "SELECT COUNT(*) FROM records") == 1);
+    const std::string stored = query_text(path, "SELECT error_message FROM records");
+    CHECK(stored.size() <= 2003);
+    CHECK(stored.size() >= 2000);
+    CHECK(stored.substr(stored.size() - 3) == "...");
+}

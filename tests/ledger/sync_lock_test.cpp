@@ -1,4 +1,5 @@
 #include "core/error.hpp"
+#include "core/interrupt.hpp"
 #include "ledger/sqlite_ledger.hpp"
 #include "ledger/sync_lock.hpp"
 #include "ledger_test_util.hpp"
@@ -153,4 +154,21 @@ TEST_CASE("SyncLock: the lock file is beside the ledger, private, one per sync n
     CHECK((st.st_mode & 0777) == 0600);
     CHECK_THROWS_AS(SyncLock(path, "s/1", 0), LedgerLockedError);
     CHECK_NOTHROW(SyncLock(path, "s/2", 0));
+}
+
+TEST_CASE("SqliteLedger: a stop request ends the wait for the lock", "[ledger][integration]") {
+    test::TempDir dir;
+    const std::string path = dir.file("l.sqlite");
+    SqliteLedger holder(path, "s", Target::Profiles, {});
+    request_stop();
+    CHECK_THROWS_AS(SqliteLedger(path, "s", Target::Profiles, OpenOptions{600}), InterruptedError);
+    reset_stop();
+}
+
+TEST_CASE("SqliteLedger: an empty sync name or path is a usage error", "[ledger][integration]") {
+    test::TempDir dir;
+    CHECK_THROWS_AS(SqliteLedger(dir.file("l.sqlite"), "", Target::Profiles, {}), ConfigError);
+    CHECK_THROWS_AS(SqliteLedger("", "s", Target::Profiles, {}), ConfigError);
+    CHECK_THROWS_WITH(SqliteLedger(dir.path(), "s", Target::Profiles, {}),
+                      Catch::Contains(dir.path()));
 }
