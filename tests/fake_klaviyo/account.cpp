@@ -114,7 +114,7 @@ std::size_t Account::record_events(const std::vector<EventGroup> &groups,
     return stored;
 }
 
-Poco::JSON::Object::Ptr Account::submit_job(JobRequest request, const std::string &base_url) {
+Json Account::submit_job(JobRequest request, const std::string &base_url) {
     std::lock_guard<std::mutex> lock(mutex_);
     const auto now = BulkJob::Clock::now();
     settle(now);
@@ -135,8 +135,7 @@ Poco::JSON::Object::Ptr Account::submit_job(JobRequest request, const std::strin
     return jobs_.back().resource(now, base_url);
 }
 
-std::optional<Poco::JSON::Object::Ptr> Account::job(const std::string &id,
-                                                    const std::string &base_url) {
+std::optional<Json> Account::job(const std::string &id, const std::string &base_url) {
     std::lock_guard<std::mutex> lock(mutex_);
     const auto now = BulkJob::Clock::now();
     settle(now);
@@ -146,15 +145,15 @@ std::optional<Poco::JSON::Object::Ptr> Account::job(const std::string &id,
     return jobs_[it->second].resource(now, base_url);
 }
 
-Poco::JSON::Object::Ptr Account::jobs(const std::string &base_url) {
+Json Account::jobs(const std::string &base_url) {
     std::lock_guard<std::mutex> lock(mutex_);
     const auto now = BulkJob::Clock::now();
     settle(now);
-    auto data = new_array();
+    Json data = Json::array();
     for (auto it = jobs_.rbegin(); it != jobs_.rend(); ++it)
-        data->add(it->resource(now, base_url)->get("data"));
-    auto doc = new_object();
-    doc->set("data", data);
+        data.push(it->resource(now, base_url)["data"]);
+    Json doc = Json::object();
+    doc.add("data", std::move(data));
     return doc;
 }
 
@@ -167,24 +166,23 @@ Account::import_errors(const std::string &id, std::size_t offset, std::size_t si
         return std::nullopt;
     const BulkJob &job = jobs_[it->second];
     ErrorPage page;
-    page.items = new_array();
     page.total = job.failures.size();
     std::size_t n = 0;
     for (const auto &f : job.failures) {
         if (n >= offset && n < offset + size) {
-            auto attrs = new_object();
-            attrs->set("code", f.second.code);
-            attrs->set("title", f.second.title);
-            attrs->set("detail", f.second.detail);
-            auto source = new_object();
-            source->set("pointer", f.second.pointer);
-            attrs->set("source", source);
-            attrs->set("original_payload", job.failed_payloads.at(f.first));
-            auto item = new_object();
-            item->set("type", "import-error");
-            item->set("id", job.error_ids[n]);
-            item->set("attributes", attrs);
-            page.items->add(item);
+            Json source = Json::object();
+            source.add("pointer", f.second.pointer);
+            Json attrs = Json::object();
+            attrs.add("code", f.second.code);
+            attrs.add("title", f.second.title);
+            attrs.add("detail", f.second.detail);
+            attrs.add("source", std::move(source));
+            attrs.add("original_payload", job.failed_payloads.at(f.first));
+            Json item = Json::object();
+            item.add("type", "import-error");
+            item.add("id", job.error_ids[n]);
+            item.add("attributes", std::move(attrs));
+            page.items.push(std::move(item));
         }
         ++n;
     }
@@ -202,25 +200,25 @@ std::optional<std::string> Account::profile_id_by(const std::string &name,
     return p->id;
 }
 
-Poco::JSON::Object::Ptr Account::state(bool full) {
+Json Account::state(bool full) {
     std::lock_guard<std::mutex> lock(mutex_);
     const auto now = BulkJob::Clock::now();
     settle(now);
-    auto obj = new_object();
-    obj->set("profile_count", static_cast<Poco::UInt64>(profiles_.size()));
-    obj->set("event_count", static_cast<Poco::UInt64>(events_.size()));
-    obj->set("job_count", static_cast<Poco::UInt64>(jobs_.size()));
-    auto dups = new_object();
-    dups->set("events", events_.duplicates_dropped());
-    obj->set("duplicates_dropped", dups);
+    Json dups = Json::object();
+    dups.add("events", events_.duplicates_dropped());
+    Json obj = Json::object();
+    obj.add("profile_count", profiles_.size());
+    obj.add("event_count", events_.size());
+    obj.add("job_count", jobs_.size());
+    obj.add("duplicates_dropped", std::move(dups));
     if (full) {
-        obj->set("profiles", profiles_.state_all());
-        obj->set("events", events_.state_all(profiles_));
+        obj.add("profiles", profiles_.state_all());
+        obj.add("events", events_.state_all(profiles_));
     }
-    auto jobs = new_array();
+    Json jobs = Json::array();
     for (const auto &j : jobs_)
-        jobs->add(j.state(now));
-    obj->set("jobs", jobs);
+        jobs.push(j.state(now));
+    obj.add("jobs", std::move(jobs));
     return obj;
 }
 

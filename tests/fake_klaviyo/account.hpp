@@ -5,8 +5,6 @@
 #include "ids.hpp"
 #include "profile_store.hpp"
 
-#include <Poco/JSON/Object.h>
-
 #include <mutex>
 #include <optional>
 #include <string>
@@ -19,9 +17,9 @@ namespace fake_klaviyo {
 struct EventInput {
     std::string metric;
     std::string service = "api";
-    Poco::JSON::Object::Ptr properties;
+    Json properties;
     std::optional<Poco::Timestamp> time;
-    Poco::Dynamic::Var value;
+    Json value;
     std::optional<std::string> value_currency;
     std::optional<std::string> unique_id;
     bool backfill = false;
@@ -41,7 +39,7 @@ class Account {
 
     struct ImportReply {
         ProfileStore::Outcome outcome = ProfileStore::Outcome::Created;
-        Poco::JSON::Object::Ptr resource; ///< the profile document (Created/Updated)
+        Json resource; ///< the profile document (Created/Updated)
         std::string conflict_id;
         std::string conflict_key;
     };
@@ -54,22 +52,22 @@ class Account {
 
     struct JobRequest {
         std::vector<ProfileInput> profiles;
-        std::vector<Poco::JSON::Object::Ptr> originals;
+        std::vector<Json> originals;
         std::vector<std::string> list_ids;
         JobPlan plan;
         std::chrono::milliseconds delay{0};
     };
     /// POST /api/profile-bulk-import-jobs: queues a job and returns its resource.
-    Poco::JSON::Object::Ptr submit_job(JobRequest request, const std::string &base_url);
+    Json submit_job(JobRequest request, const std::string &base_url);
     /// GET /api/profile-bulk-import-jobs/{id}; nullopt when there is no such job.
-    std::optional<Poco::JSON::Object::Ptr> job(const std::string &id, const std::string &base_url);
+    std::optional<Json> job(const std::string &id, const std::string &base_url);
     /// GET /api/profile-bulk-import-jobs (all jobs, newest first).
-    Poco::JSON::Object::Ptr jobs(const std::string &base_url);
+    Json jobs(const std::string &base_url);
 
     /// One page of a job's import errors: the items from `offset`, at most `size`, and whether
     /// more follow. nullopt when there is no such job.
     struct ErrorPage {
-        Poco::JSON::Array::Ptr items;
+        Json items = Json::array();
         bool more = false;
         std::size_t total = 0;
     };
@@ -80,7 +78,7 @@ class Account {
     std::optional<std::string> profile_id_by(const std::string &name, const std::string &value);
 
     /// profiles, events, jobs and de-duplication counts. Without `full`, only the counts.
-    Poco::JSON::Object::Ptr state(bool full);
+    Json state(bool full);
     /// Forgets every profile, event and job.
     void reset();
 

@@ -1,10 +1,9 @@
 #include "admin_handler.hpp"
 
 #include "http_io.hpp"
-#include "json_util.hpp"
+#include "json.hpp"
 #include "limits.hpp"
 
-#include <Poco/JSON/Parser.h>
 #include <Poco/URI.h>
 
 #include <stdexcept>
@@ -13,18 +12,16 @@ namespace fake_klaviyo {
 
 namespace {
 
-void send_plain_json(Poco::Net::HTTPServerResponse &response,
-                     int status,
-                     const Poco::Dynamic::Var &doc) {
-    const std::string body = to_json(doc);
+void send_plain_json(Poco::Net::HTTPServerResponse &response, int status, const Json &doc) {
+    const std::string body = doc.dump();
     response.setStatusAndReason(static_cast<Poco::Net::HTTPResponse::HTTPStatus>(status));
     response.setContentType("application/json");
     response.sendBuffer(body.data(), body.size());
 }
 
 void send_message(Poco::Net::HTTPServerResponse &response, int status, const std::string &error) {
-    auto doc = new_object();
-    doc->set("error", error);
+    Json doc = Json::object();
+    doc.add("error", error);
     send_plain_json(response, status, doc);
 }
 
@@ -42,8 +39,8 @@ void AdminHandler::handleRequest(Poco::Net::HTTPServerRequest &request,
     }
     try {
         if (path == "/__fake/health" && method == "GET") {
-            auto doc = new_object();
-            doc->set("ok", true);
+            Json doc = Json::object();
+            doc.add("ok", true);
             return send_plain_json(response, 200, doc);
         }
         if (path == "/__fake/state" && method == "GET") {
@@ -56,8 +53,8 @@ void AdminHandler::handleRequest(Poco::Net::HTTPServerRequest &request,
         }
         if (path == "/__fake/reset" && method == "POST") {
             b_.reset();
-            auto doc = new_object();
-            doc->set("reset", true);
+            Json doc = Json::object();
+            doc.add("reset", true);
             return send_plain_json(response, 200, doc);
         }
         if (path == "/__fake/faults") {
@@ -68,12 +65,13 @@ void AdminHandler::handleRequest(Poco::Net::HTTPServerRequest &request,
                 return send_plain_json(response, 200, b_.faults.state());
             }
             if (method == "POST") {
-                Poco::JSON::Object::Ptr doc;
+                Json doc;
                 try {
-                    doc = as_object(Poco::JSON::Parser().parse(body));
-                } catch (const Poco::Exception &e) {
+                    doc = Json::parse(body);
+                } catch (const JsonError &e) {
                     return send_message(response, 400,
-                                        "the faults document is not valid JSON: " + e.message());
+                                        std::string("the faults document is not valid JSON: ") +
+                                            e.what());
                 }
                 try {
                     b_.faults.install(doc);

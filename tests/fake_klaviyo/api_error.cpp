@@ -1,7 +1,5 @@
 #include "api_error.hpp"
 
-#include "json_util.hpp"
-
 namespace fake_klaviyo {
 
 ApiError invalid(std::string detail, std::string pointer) {
@@ -20,29 +18,28 @@ ApiError invalid_parameter(std::string detail, std::string parameter) {
     return e;
 }
 
-Poco::JSON::Object::Ptr error_document(const std::vector<ApiError> &errors,
-                                       const std::vector<std::string> &ids) {
-    auto list = new_array();
+Json error_document(const std::vector<ApiError> &errors, const std::vector<std::string> &ids) {
+    Json list = Json::array();
     for (std::size_t i = 0; i < errors.size(); ++i) {
         const ApiError &e = errors[i];
-        auto item = new_object();
-        item->set("id", i < ids.size() ? ids[i] : std::string());
-        item->set("status", e.status);
-        item->set("code", e.code);
-        item->set("title", e.title);
-        item->set("detail", e.detail);
-        auto source = new_object();
+        Json source = Json::object();
         if (!e.pointer.empty())
-            source->set("pointer", e.pointer);
+            source.add("pointer", e.pointer);
         if (!e.parameter.empty())
-            source->set("parameter", e.parameter);
-        item->set("source", source);
-        item->set("links", e.links ? e.links : new_object());
-        item->set("meta", e.meta ? e.meta : new_object());
-        list->add(item);
+            source.add("parameter", e.parameter);
+        Json item = Json::object();
+        item.add("id", i < ids.size() ? ids[i] : std::string());
+        item.add("status", e.status);
+        item.add("code", e.code);
+        item.add("title", e.title);
+        item.add("detail", e.detail);
+        item.add("source", std::move(source));
+        item.add("links", e.links);
+        item.add("meta", e.meta);
+        list.push(std::move(item));
     }
-    auto doc = new_object();
-    doc->set("errors", list);
+    Json doc = Json::object();
+    doc.add("errors", std::move(list));
     return doc;
 }
 

@@ -1,6 +1,6 @@
 #pragma once
 
-#include <Poco/JSON/Object.h>
+#include "json.hpp"
 
 #include <string>
 #include <vector>
@@ -14,10 +14,10 @@ struct ApiError {
     std::string code;
     std::string title;
     std::string detail;
-    std::string pointer;           ///< source.pointer; empty when the error has none
-    std::string parameter;         ///< source.parameter (query or header name); empty when none
-    Poco::JSON::Object::Ptr meta;  ///< extra meta (e.g. duplicate_profile_id); may be null
-    Poco::JSON::Object::Ptr links; ///< extra links (e.g. the rate-limit docs); may be null
+    std::string pointer;         ///< source.pointer; empty when the error has none
+    std::string parameter;       ///< source.parameter (query or header name); empty when none
+    Json meta = Json::object();  ///< e.g. {"duplicate_profile_id": ...}
+    Json links = Json::object(); ///< e.g. {"type": <the rate-limit docs>}
 };
 
 /// 400 "invalid" with the given detail and pointer (Klaviyo's schema/field error).
@@ -27,7 +27,6 @@ ApiError invalid_parameter(std::string detail, std::string parameter);
 
 /// The error document for `errors` (all share the status of the first). `ids` supplies one id
 /// per error.
-Poco::JSON::Object::Ptr error_document(const std::vector<ApiError> &errors,
-                                       const std::vector<std::string> &ids);
+Json error_document(const std::vector<ApiError> &errors, const std::vector<std::string> &ids);
 
 } // namespace fake_klaviyo

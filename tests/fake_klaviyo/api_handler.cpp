@@ -2,12 +2,11 @@
 
 #include "admin_handler.hpp"
 #include "http_io.hpp"
-#include "json_util.hpp"
+#include "json.hpp"
 #include "limits.hpp"
 #include "operations.hpp"
 #include "routes.hpp"
 
-#include <Poco/JSON/Parser.h>
 #include <Poco/URI.h>
 
 #include <algorithm>
@@ -65,8 +64,7 @@ ApiError throttled(int seconds) {
     e.detail = "Request was throttled. Expected available in " + std::to_string(seconds) +
                (seconds == 1 ? " second." : " seconds.");
     e.pointer = "/data/";
-    e.links = new_object();
-    e.links->set("type", "https://developers.klaviyo.com/en/docs/rate_limits_and_error_handling");
+    e.links.add("type", "https://developers.klaviyo.com/en/docs/rate_limits_and_error_handling");
     return e;
 }
 
@@ -313,14 +311,13 @@ void ApiHandler::handleRequest(Poco::Net::HTTPServerRequest &request,
                     b_.ids);
                 return finish(413);
             }
-            Poco::Dynamic::Var json;
+            Json json;
             try {
-                Poco::JSON::Parser parser;
-                json = parser.parse(body);
-            } catch (const Poco::Exception &e) {
+                json = Json::parse(body);
+            } catch (const JsonError &e) {
                 send_errors(response,
                             {simple_error(400, "parse_error", "Malformed request.",
-                                          "JSON parse error - " + e.message())},
+                                          std::string("JSON parse error - ") + e.what())},
                             b_.ids);
                 return finish(400);
             }
@@ -350,7 +347,7 @@ void ApiHandler::handleRequest(Poco::Net::HTTPServerRequest &request,
         if (!reply.errors.empty())
             send_errors(response, reply.errors, b_.ids);
         else if (reply.body)
-            send_json(response, reply.status, reply.body);
+            send_json(response, reply.status, *reply.body);
         else
             send_empty(response, reply.status);
         finish(reply.errors.empty() ? reply.status : reply.errors.front().status);

@@ -1,9 +1,5 @@
 #include "backend.hpp"
 
-#include "json_util.hpp"
-
-#include <Poco/JSON/Parser.h>
-
 #include <fstream>
 #include <sstream>
 #include <stdexcept>
@@ -41,41 +37,39 @@ const std::vector<std::string> &operations() {
 Backend::Backend(Options opts)
     : options(std::move(opts)), schemas(options.openapi_dir, operations()),
       limiter(options.rate_limits), ids(options.seed), faults(options.seed), account(ids) {
-    auto rules = new_array();
+    Json rules = Json::array();
     for (const auto &spec : options.fault_specs)
-        rules->add(Faults::parse_flag(spec));
+        rules.push(Faults::parse_flag(spec));
     if (!options.faults_file.empty()) {
         std::ifstream in(options.faults_file, std::ios::binary);
         if (!in)
             throw std::runtime_error("cannot read --faults-file " + options.faults_file);
         std::ostringstream text;
         text << in.rdbuf();
-        Poco::JSON::Object::Ptr doc;
+        Json doc;
         try {
-            doc = as_object(Poco::JSON::Parser().parse(text.str()));
-        } catch (const Poco::Exception &e) {
+            doc = Json::parse(text.str());
+        } catch (const JsonError &e) {
             throw std::runtime_error("--faults-file " + options.faults_file +
-                                     " is not valid JSON: " + e.displayText());
+                                     " is not valid JSON: " + e.what());
         }
-        if (!doc)
+        if (!doc.is_object())
             throw std::runtime_error("--faults-file " + options.faults_file +
                                      " must hold a JSON object");
-        if (auto more = member_array(doc, "rules")) {
-            for (const auto &r : *more)
-                rules->add(r);
-        }
+        for (const auto &r : doc["rules"].items())
+            rules.push(r);
     }
-    auto doc = new_object();
-    doc->set("rules", rules);
+    Json doc = Json::object();
+    doc.add("rules", std::move(rules));
     faults.install(doc);
 }
 
-Poco::JSON::Object::Ptr Backend::state(bool full) {
-    auto doc = account.state(full);
-    auto counts = counters.state();
-    doc->set("requests", counts->get("requests"));
-    doc->set("totals", counts->get("totals"));
-    doc->set("faults", faults.state());
+Json Backend::state(bool full) {
+    Json doc = account.state(full);
+    Json counts = counters.state();
+    doc.add("requests", counts["requests"]);
+    doc.add("totals", counts["totals"]);
+    doc.add("faults", faults.state());
     return doc;
 }
 

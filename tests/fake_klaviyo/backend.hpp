@@ -47,7 +47,7 @@ struct Backend {
     std::string base_url; ///< set once the server listens
 
     /// The whole state document served by GET /__fake/state and written by --state-file.
-    Poco::JSON::Object::Ptr state(bool full);
+    Json state(bool full);
     /// POST /__fake/reset: profiles, events, jobs, counters, rate windows, fault counts.
     void reset();
 };

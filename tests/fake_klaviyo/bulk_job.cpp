@@ -33,13 +33,8 @@ Poco::Timestamp BulkJob::completed_at() const {
     return created_at + std::chrono::duration_cast<std::chrono::microseconds>(delay).count();
 }
 
-Poco::JSON::Object::Ptr BulkJob::resource(Clock::time_point now,
-                                          const std::string &base_url) const {
+Json BulkJob::resource(Clock::time_point now, const std::string &base_url) const {
     const Status st = status(now);
-    auto attrs = new_object();
-    attrs->set("status", to_string(st));
-    attrs->set("created_at", iso_time(created_at));
-    attrs->set("total_count", static_cast<Poco::UInt64>(total_count()));
     std::size_t completed = 0;
     std::size_t failed = 0;
     if (st == Status::Complete && applied) {
@@ -52,52 +47,54 @@ Poco::JSON::Object::Ptr BulkJob::resource(Clock::time_point now,
         completed = static_cast<std::size_t>(
             static_cast<double>(total_count() - plan.failures.size()) * fraction);
     }
-    attrs->set("completed_count", static_cast<Poco::UInt64>(completed));
-    attrs->set("failed_count", static_cast<Poco::UInt64>(failed));
-    attrs->set("completed_at", st == Status::Complete ? Poco::Dynamic::Var(iso_time(completed_at()))
-                                                      : Poco::Dynamic::Var());
-    attrs->set("expires_at", Poco::Dynamic::Var());
-    attrs->set("started_at", st == Status::Queued ? Poco::Dynamic::Var()
-                                                  : Poco::Dynamic::Var(iso_time(started_at())));
-    auto data = new_object();
-    data->set("type", "profile-bulk-import-job");
-    data->set("id", id);
-    data->set("attributes", attrs);
-    auto lists = new_array();
+    Json attrs = Json::object();
+    attrs.add("status", to_string(st));
+    attrs.add("created_at", iso_time(created_at));
+    attrs.add("total_count", total_count());
+    attrs.add("completed_count", completed);
+    attrs.add("failed_count", failed);
+    attrs.add("completed_at", st == Status::Complete ? Json(iso_time(completed_at())) : Json());
+    attrs.add("expires_at", Json());
+    attrs.add("started_at", st == Status::Queued ? Json() : Json(iso_time(started_at())));
+    Json lists = Json::array();
     for (const auto &l : list_ids) {
-        auto ref = new_object();
-        ref->set("type", "list");
-        ref->set("id", l);
-        lists->add(ref);
+        Json ref = Json::object();
+        ref.add("type", "list");
+        ref.add("id", l);
+        lists.push(std::move(ref));
     }
-    auto rel_lists = new_object();
-    rel_lists->set("data", lists);
-    auto relationships = new_object();
-    relationships->set("lists", rel_lists);
-    data->set("relationships", relationships);
-    auto links = new_object();
-    links->set("self", base_url + "/api/profile-bulk-import-jobs/" + id);
-    data->set("links", links);
-    auto doc = new_object();
-    doc->set("data", data);
+    Json rel_lists = Json::object();
+    rel_lists.add("data", std::move(lists));
+    Json relationships = Json::object();
+    relationships.add("lists", std::move(rel_lists));
+    Json links = Json::object();
+    links.add("self", base_url + "/api/profile-bulk-import-jobs/" + id);
+    Json data = Json::object();
+    data.add("type", "profile-bulk-import-job");
+    data.add("id", id);
+    data.add("attributes", std::move(attrs));
+    data.add("relationships", std::move(relationships));
+    data.add("links", std::move(links));
+    Json doc = Json::object();
+    doc.add("data", std::move(data));
     return doc;
 }
 
-Poco::JSON::Object::Ptr BulkJob::state(Clock::time_point now) const {
-    auto obj = new_object();
-    obj->set("id", id);
-    obj->set("status", to_string(status(now)));
-    obj->set("created_at", iso_time(created_at));
-    obj->set("profiles_sent", static_cast<Poco::UInt64>(sent));
-    obj->set("total_count", static_cast<Poco::UInt64>(total_count()));
-    obj->set("dropped", static_cast<Poco::UInt64>(plan.dropped));
-    obj->set("applied", applied);
-    obj->set("imported", static_cast<Poco::UInt64>(imported));
-    obj->set("failed", static_cast<Poco::UInt64>(applied ? failures.size() : 0));
-    auto lists = new_array();
+Json BulkJob::state(Clock::time_point now) const {
+    Json obj = Json::object();
+    obj.add("id", id);
+    obj.add("status", to_string(status(now)));
+    obj.add("created_at", iso_time(created_at));
+    obj.add("profiles_sent", sent);
+    obj.add("total_count", total_count());
+    obj.add("dropped", plan.dropped);
+    obj.add("applied", applied);
+    obj.add("imported", imported);
+    obj.add("failed", applied ? failures.size() : std::size_t{0});
+    Json lists = Json::array();
     for (const auto &l : list_ids)
-        lists->add(l);
-    obj->set("lists", lists);
+        lists.push(l);
+    obj.add("lists", std::move(lists));
     return obj;
 }
 

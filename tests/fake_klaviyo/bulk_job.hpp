@@ -2,7 +2,6 @@
 
 #include "profile_store.hpp"
 
-#include <Poco/JSON/Object.h>
 #include <Poco/Timestamp.h>
 
 #include <chrono>
@@ -36,8 +35,8 @@ struct BulkJob {
     Poco::Timestamp created_at;
     Clock::time_point submitted;
     std::chrono::milliseconds delay{0};
-    std::vector<ProfileInput> profiles;             ///< released once applied
-    std::vector<Poco::JSON::Object::Ptr> originals; ///< the submitted resources (released too)
+    std::vector<ProfileInput> profiles; ///< released once applied
+    std::vector<Json> originals;        ///< the submitted resources (released too)
     std::vector<std::string> list_ids;
     JobPlan plan;
 
@@ -45,7 +44,7 @@ struct BulkJob {
     std::size_t sent = 0;
     std::size_t imported = 0;
     std::map<std::size_t, ImportFailure> failures; ///< final, once applied
-    std::map<std::size_t, Poco::JSON::Object::Ptr> failed_payloads;
+    std::map<std::size_t, Json> failed_payloads;
     std::vector<std::string> error_ids; ///< one per failure, in index order
 
     enum class Status { Queued, Processing, Complete };
@@ -56,9 +55,9 @@ struct BulkJob {
     std::size_t total_count() const { return sent - plan.dropped; }
 
     /// The JSON:API job resource {"data":{"type":"profile-bulk-import-job",...}}.
-    Poco::JSON::Object::Ptr resource(Clock::time_point now, const std::string &base_url) const;
+    Json resource(Clock::time_point now, const std::string &base_url) const;
     /// The state view.
-    Poco::JSON::Object::Ptr state(Clock::time_point now) const;
+    Json state(Clock::time_point now) const;
 };
 
 const char *to_string(BulkJob::Status s);

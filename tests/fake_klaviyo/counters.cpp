@@ -1,7 +1,5 @@
 #include "counters.hpp"
 
-#include "json_util.hpp"
-
 namespace fake_klaviyo {
 
 void Counters::request(const std::string &endpoint, const std::string &outcome) {
@@ -15,21 +13,21 @@ void Counters::add(const std::string &name, long long n) {
     totals_[name] += n;
 }
 
-Poco::JSON::Object::Ptr Counters::state() {
+Json Counters::state() {
     std::lock_guard<std::mutex> lock(mutex_);
-    auto requests = new_object();
+    Json requests = Json::object();
     for (const auto &ep : requests_) {
-        auto by_outcome = new_object();
+        Json by_outcome = Json::object();
         for (const auto &kv : ep.second)
-            by_outcome->set(kv.first, kv.second);
-        requests->set(ep.first, by_outcome);
+            by_outcome.add(kv.first, kv.second);
+        requests.add(ep.first, std::move(by_outcome));
     }
-    auto totals = new_object();
+    Json totals = Json::object();
     for (const auto &kv : totals_)
-        totals->set(kv.first, kv.second);
-    auto doc = new_object();
-    doc->set("requests", requests);
-    doc->set("totals", totals);
+        totals.add(kv.first, kv.second);
+    Json doc = Json::object();
+    doc.add("requests", std::move(requests));
+    doc.add("totals", std::move(totals));
     return doc;
 }
 

@@ -1,6 +1,6 @@
 #pragma once
 
-#include <Poco/JSON/Object.h>
+#include "json.hpp"
 
 #include <map>
 #include <mutex>
@@ -15,7 +15,7 @@ class Counters {
     void request(const std::string &endpoint, const std::string &outcome);
     void add(const std::string &name, long long n = 1);
     /// {"requests":{endpoint:{outcome:n}}, "totals":{name:n}}
-    Poco::JSON::Object::Ptr state();
+    Json state();
     void reset();
 
   private:

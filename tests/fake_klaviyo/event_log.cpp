@@ -28,37 +28,30 @@ void EventLog::clear() {
     duplicates_ = 0;
 }
 
-Poco::JSON::Array::Ptr EventLog::state_all(const ProfileStore &profiles) const {
-    auto arr = new_array();
+Json EventLog::state_all(const ProfileStore &profiles) const {
+    Json arr = Json::array();
     for (const auto &e : events_) {
-        auto obj = new_object();
-        obj->set("id", e.id);
-        obj->set("metric", e.metric);
-        obj->set("service", e.service);
-        obj->set("profile_id", e.profile_id);
-        auto profile = new_object();
+        Json profile = Json::object();
         const Profile *p = profiles.find(e.profile_id);
         for (const char *name : {"email", "phone_number", "external_id"}) {
-            Poco::Dynamic::Var v;
-            if (p) {
-                auto it = p->identifiers.find(name);
-                if (it != p->identifiers.end())
-                    v = it->second;
-            }
-            profile->set(name, v);
+            const std::string *v = p ? p->identifier(name) : nullptr;
+            profile.add(name, v ? Json(*v) : Json());
         }
-        obj->set("profile", profile);
-        obj->set("properties", e.properties ? e.properties : new_object());
-        obj->set("time", iso_time(e.time));
-        obj->set("value", e.value);
-        obj->set("value_currency",
-                 e.value_currency ? Poco::Dynamic::Var(*e.value_currency) : Poco::Dynamic::Var());
-        obj->set("unique_id",
-                 e.unique_id ? Poco::Dynamic::Var(*e.unique_id) : Poco::Dynamic::Var());
-        obj->set("backfill", e.backfill);
-        obj->set("endpoint", e.endpoint);
-        obj->set("received", iso_time(e.received));
-        arr->add(obj);
+        Json obj = Json::object();
+        obj.add("id", e.id);
+        obj.add("metric", e.metric);
+        obj.add("service", e.service);
+        obj.add("profile_id", e.profile_id);
+        obj.add("profile", std::move(profile));
+        obj.add("properties", e.properties.is_object() ? e.properties : Json::object());
+        obj.add("time", iso_time(e.time));
+        obj.add("value", e.value);
+        obj.add("value_currency", e.value_currency ? Json(*e.value_currency) : Json());
+        obj.add("unique_id", e.unique_id ? Json(*e.unique_id) : Json());
+        obj.add("backfill", e.backfill);
+        obj.add("endpoint", e.endpoint);
+        obj.add("received", iso_time(e.received));
+        arr.push(std::move(obj));
     }
     return arr;
 }

@@ -1,8 +1,7 @@
 #pragma once
 
-#include <Poco/Dynamic/Var.h>
-#include <Poco/JSON/Array.h>
-#include <Poco/JSON/Object.h>
+#include "json.hpp"
+
 #include <Poco/Timestamp.h>
 
 #include <optional>
@@ -20,13 +19,13 @@ struct StoredEvent {
     std::string profile_id;
     std::string metric;
     std::string service;
-    Poco::JSON::Object::Ptr properties;
+    Json properties;
     Poco::Timestamp time;
-    Poco::Dynamic::Var value; ///< empty when not sent
+    Json value; ///< null when not sent
     std::optional<std::string> value_currency;
     std::optional<std::string> unique_id; ///< as sent
     bool backfill = false;
-    std::string endpoint; ///< "events" or "event-bulk-create-jobs"
+    std::string endpoint; ///< "create_event" or "bulk_create_events"
     Poco::Timestamp received;
 };
 
@@ -48,7 +47,7 @@ class EventLog {
                            const Poco::Timestamp &time);
 
     /// All events in arrival order, each with the current identifiers of its profile.
-    Poco::JSON::Array::Ptr state_all(const ProfileStore &profiles) const;
+    Json state_all(const ProfileStore &profiles) const;
 
   private:
     std::vector<StoredEvent> events_;

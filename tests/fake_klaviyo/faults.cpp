@@ -43,17 +43,14 @@ std::string lower(std::string s) {
     throw std::invalid_argument("fault rule " + std::to_string(position) + ": " + what);
 }
 
-double number(const Poco::JSON::Object::Ptr &obj, const std::string &key, std::size_t position) {
-    const Poco::Dynamic::Var &v = obj->get(key);
-    if (v.isEmpty() || v.isBoolean() || !v.isNumeric())
+double number(const Json &obj, const std::string &key, std::size_t position) {
+    const Json &v = obj[key];
+    if (!v.is_number())
         bad(position, "'" + key + "' must be a number");
-    return v.convert<double>();
+    return v.as_double();
 }
 
-long long whole(const Poco::JSON::Object::Ptr &obj,
-                const std::string &key,
-                std::size_t position,
-                long long min) {
+long long whole(const Json &obj, const std::string &key, std::size_t position, long long min) {
     const double d = number(obj, key, position);
     const auto n = static_cast<long long>(d);
     if (static_cast<double>(n) != d || n < min)
@@ -61,11 +58,11 @@ long long whole(const Poco::JSON::Object::Ptr &obj,
     return n;
 }
 
-std::string text(const Poco::JSON::Object::Ptr &obj, const std::string &key, std::size_t position) {
-    const Poco::Dynamic::Var &v = obj->get(key);
-    if (v.isEmpty() || !v.isString())
+std::string text(const Json &obj, const std::string &key, std::size_t position) {
+    const Json &v = obj[key];
+    if (!v.is_string())
         bad(position, "'" + key + "' must be a string");
-    return v.extract<std::string>();
+    return v.as_string();
 }
 
 } // namespace
@@ -80,18 +77,18 @@ const char *to_string(FaultKind k) {
 
 Faults::Faults(std::uint64_t seed) : seed_(seed) {}
 
-Faults::Rule Faults::parse_rule(const Poco::JSON::Object::Ptr &obj, std::size_t position) {
-    if (!obj)
+Faults::Rule Faults::parse_rule(const Json &obj, std::size_t position) {
+    if (!obj.is_object())
         bad(position, "must be a JSON object");
     static const std::set<std::string> known = {
         "kind",        "endpoint", "share", "nth",   "next", "for_seconds", "status", "retry_after",
         "duration_ms", "match",    "index", "field", "code", "title",       "detail", "count"};
-    for (const auto &kv : *obj) {
+    for (const auto &kv : obj.members()) {
         if (!known.count(kv.first))
             bad(position, "unknown field '" + kv.first + "'");
     }
     Rule r;
-    if (!obj->has("kind"))
+    if (!obj.has("kind"))
         bad(position, "'kind' is required");
     const std::string kind = text(obj, "kind", position);
     auto k = kinds().find(kind);
@@ -100,11 +97,11 @@ Faults::Rule Faults::parse_rule(const Poco::JSON::Object::Ptr &obj, std::size_t 
                           "' (status, throttle, drop_before, drop_after, hang, cloudflare, "
                           "latency, duplicate_profile, import_error, short_total)");
     r.kind = k->second;
-    if (obj->has("endpoint")) {
-        const Poco::Dynamic::Var &e = obj->get("endpoint");
-        if (auto arr = as_array(e)) {
-            for (const auto &name : *arr)
-                r.endpoints.push_back(name.convert<std::string>());
+    if (obj.has("endpoint")) {
+        const Json &e = obj["endpoint"];
+        if (e.is_array()) {
+            for (const auto &name : e.items())
+                r.endpoints.push_back(name.is_string() ? name.as_string() : name.dump());
         } else {
             std::string list = text(obj, "endpoint", position);
             std::size_t start = 0;
@@ -120,35 +117,35 @@ Faults::Rule Faults::parse_rule(const Poco::JSON::Object::Ptr &obj, std::size_t 
         r.endpoints.erase(std::remove(r.endpoints.begin(), r.endpoints.end(), "*"),
                           r.endpoints.end());
     }
-    if (obj->has("share")) {
+    if (obj.has("share")) {
         r.share = number(obj, "share", position);
         if (*r.share < 0 || *r.share > 1)
             bad(position, "'share' must be between 0 and 1");
     }
-    if (obj->has("nth"))
+    if (obj.has("nth"))
         r.nth = whole(obj, "nth", position, 1);
-    if (obj->has("next"))
+    if (obj.has("next"))
         r.next = whole(obj, "next", position, 0);
-    if (obj->has("for_seconds")) {
+    if (obj.has("for_seconds")) {
         r.for_seconds = number(obj, "for_seconds", position);
         if (*r.for_seconds < 0)
             bad(position, "'for_seconds' must not be negative");
     }
-    if (obj->has("status")) {
+    if (obj.has("status")) {
         r.status = static_cast<int>(whole(obj, "status", position, 400));
         if (r.status > 599)
             bad(position, "'status' must be an HTTP error status (400..599)");
     }
-    if (obj->has("retry_after"))
+    if (obj.has("retry_after"))
         r.retry_after = static_cast<int>(whole(obj, "retry_after", position, 0));
     r.duration_ms = r.kind == FaultKind::Hang ? 30000 : r.kind == FaultKind::Latency ? 200 : 0;
-    if (obj->has("duration_ms"))
+    if (obj.has("duration_ms"))
         r.duration_ms = whole(obj, "duration_ms", position, 0);
-    if (obj->has("match"))
+    if (obj.has("match"))
         r.match = text(obj, "match", position);
-    if (obj->has("index"))
+    if (obj.has("index"))
         r.index = whole(obj, "index", position, 0);
-    if (obj->has("field")) {
+    if (obj.has("field")) {
         r.field = text(obj, "field", position);
         const auto &ids = ProfileStore::identifier_names();
         if (std::find(ids.begin(), ids.end(), r.field) == ids.end())
@@ -163,20 +160,20 @@ Faults::Rule Faults::parse_rule(const Poco::JSON::Object::Ptr &obj, std::size_t 
     r.detail = phone                ? "Invalid phone number format."
                : r.field == "email" ? "Invalid email address."
                                     : "Invalid " + r.field + ".";
-    if (obj->has("code"))
+    if (obj.has("code"))
         r.code = text(obj, "code", position);
-    if (obj->has("title"))
+    if (obj.has("title"))
         r.title = text(obj, "title", position);
-    if (obj->has("detail"))
+    if (obj.has("detail"))
         r.detail = text(obj, "detail", position);
-    if (obj->has("count"))
+    if (obj.has("count"))
         r.count = whole(obj, "count", position, 0);
     r.source = obj;
     return r;
 }
 
-Poco::JSON::Object::Ptr Faults::parse_flag(const std::string &spec) {
-    auto obj = new_object();
+Json Faults::parse_flag(const std::string &spec) {
+    Json obj = Json::object();
     std::size_t start = 0;
     while (start < spec.size()) {
         std::size_t comma = spec.find(',', start);
@@ -199,46 +196,42 @@ Poco::JSON::Object::Ptr Faults::parse_flag(const std::string &spec) {
         } catch (const std::exception &) {
             used = 0;
         }
-        const bool numeric_field = key != "match" && key != "code" && key != "title" &&
-                                   key != "detail" && key != "endpoint" && key != "kind" &&
-                                   key != "field";
-        if (numeric_field && used == value.size() && used > 0)
-            obj->set(key, d);
+        const bool text_field = key == "match" || key == "code" || key == "title" ||
+                                key == "detail" || key == "endpoint" || key == "kind" ||
+                                key == "field";
+        if (!text_field && used == value.size() && used > 0)
+            obj.set(key, d);
         else
-            obj->set(key, value);
+            obj.set(key, value);
     }
     return obj;
 }
 
-void Faults::install(const Poco::JSON::Object::Ptr &doc) {
-    if (!doc)
+void Faults::install(const Json &doc) {
+    if (!doc.is_object())
         throw std::invalid_argument("the faults document must be a JSON object");
-    for (const auto &kv : *doc) {
+    for (const auto &kv : doc.members()) {
         if (kv.first != "rules" && kv.first != "seed" && kv.first != "replace")
             throw std::invalid_argument("unknown field '" + kv.first +
                                         "' in the faults document (rules, seed, replace)");
     }
-    auto list = member_array(doc, "rules");
-    if (doc->has("rules") && !list)
+    const Json &list = doc["rules"];
+    if (doc.has("rules") && !list.is_array())
         throw std::invalid_argument("'rules' must be an array of rule objects");
     std::vector<Rule> parsed;
-    if (list) {
-        for (std::size_t i = 0; i < list->size(); ++i)
-            parsed.push_back(parse_rule(as_object(list->get(static_cast<unsigned>(i))), i));
-    }
+    for (std::size_t i = 0; i < list.size(); ++i)
+        parsed.push_back(parse_rule(list[i], i));
     bool replace = true;
-    if (doc->has("replace")) {
-        const Poco::Dynamic::Var &v = doc->get("replace");
-        if (!v.isBoolean())
+    if (const Json *v = doc.find("replace")) {
+        if (!v->is_bool())
             throw std::invalid_argument("'replace' must be true or false");
-        replace = v.extract<bool>();
+        replace = v->as_bool();
     }
     std::optional<std::uint64_t> seed;
-    if (doc->has("seed")) {
-        const Poco::Dynamic::Var &v = doc->get("seed");
-        if (v.isEmpty() || v.isBoolean() || !v.isInteger())
+    if (const Json *v = doc.find("seed")) {
+        if (!v->is_int() || v->as_int() < 0)
             throw std::invalid_argument("'seed' must be a whole number");
-        seed = v.convert<std::uint64_t>();
+        seed = static_cast<std::uint64_t>(v->as_int());
     }
     std::lock_guard<std::mutex> lock(mutex_);
     if (seed) {
@@ -393,24 +386,22 @@ void Faults::count(FaultKind kind, long long n) {
     injected_[to_string(kind)] += n;
 }
 
-Poco::JSON::Object::Ptr Faults::state() {
+Json Faults::state() {
     std::lock_guard<std::mutex> lock(mutex_);
-    auto rules = new_array();
+    Json rules = Json::array();
     for (const auto &r : rules_) {
-        auto obj = new_object();
-        for (const auto &kv : *r.source)
-            obj->set(kv.first, kv.second);
-        obj->set("seen", r.seen);
-        obj->set("fired", r.fired);
-        rules->add(obj);
+        Json obj = r.source;
+        obj.set("seen", r.seen);
+        obj.set("fired", r.fired);
+        rules.push(std::move(obj));
     }
-    auto injected = new_object();
+    Json injected = Json::object();
     for (const auto &kv : injected_)
-        injected->set(kv.first, kv.second);
-    auto doc = new_object();
-    doc->set("seed", seed_);
-    doc->set("rules", rules);
-    doc->set("injected", injected);
+        injected.add(kv.first, kv.second);
+    Json doc = Json::object();
+    doc.add("seed", static_cast<unsigned long long>(seed_));
+    doc.add("rules", std::move(rules));
+    doc.add("injected", std::move(injected));
     return doc;
 }
 

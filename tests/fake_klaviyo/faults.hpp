@@ -1,9 +1,8 @@
 #pragma once
 
 #include "bulk_job.hpp"
+#include "json.hpp"
 #include "profile_store.hpp"
-
-#include <Poco/JSON/Object.h>
 
 #include <chrono>
 #include <cstdint>
@@ -51,10 +50,10 @@ class Faults {
     /// Installs the rules of a faults document ({"seed"?, "replace"?, "rules":[...]}; see the
     /// docs). Throws std::invalid_argument naming the rule and field that is wrong; on error
     /// nothing changes.
-    void install(const Poco::JSON::Object::Ptr &doc);
+    void install(const Json &doc);
     /// Turns a --fault flag ("kind=status,status=503,share=0.1") into one rule object.
     /// Throws std::invalid_argument.
-    static Poco::JSON::Object::Ptr parse_flag(const std::string &spec);
+    static Json parse_flag(const std::string &spec);
     /// Removes every rule (the injected counts stay until reset_counts).
     void clear();
     void reset_counts();
@@ -70,7 +69,7 @@ class Faults {
     /// Counts a fault that was injected (the handler calls it when it acts on a decision).
     void count(FaultKind kind, long long n = 1);
     /// {"rules":[... with seen/fired counters], "injected":{"status":n,...}}
-    Poco::JSON::Object::Ptr state();
+    Json state();
 
   private:
     struct Rule {
@@ -90,14 +89,14 @@ class Faults {
         std::string title;
         std::string detail;
         long long count = 1;
-        Poco::JSON::Object::Ptr source; ///< the rule as installed, for state()
+        Json source; ///< the rule as installed, for state()
         long long seen = 0;
         long long fired = 0;
         std::chrono::steady_clock::time_point installed;
         std::mt19937_64 rng;
     };
 
-    static Rule parse_rule(const Poco::JSON::Object::Ptr &obj, std::size_t position);
+    static Rule parse_rule(const Json &obj, std::size_t position);
     bool applies_to(const Rule &r, const std::string &endpoint) const;
     /// Counts one candidate for `r` and says whether the rule fires for it.
     bool fires(Rule &r, std::chrono::steady_clock::time_point now);

@@ -1,7 +1,6 @@
 #include "http_io.hpp"
 
 #include "ids.hpp"
-#include "json_util.hpp"
 
 #include <Poco/Net/HTTPServerRequestImpl.h>
 #include <Poco/Net/StreamSocket.h>
@@ -39,10 +38,8 @@ void discard_body(Poco::Net::HTTPServerRequest &request,
         response.setKeepAlive(false);
 }
 
-void send_json(Poco::Net::HTTPServerResponse &response,
-               int status,
-               const Poco::JSON::Object::Ptr &doc) {
-    const std::string body = to_json(doc);
+void send_json(Poco::Net::HTTPServerResponse &response, int status, const Json &doc) {
+    const std::string body = doc.dump();
     response.setStatusAndReason(static_cast<Poco::Net::HTTPResponse::HTTPStatus>(status));
     response.setContentType("application/vnd.api+json");
     response.sendBuffer(body.data(), body.size());

@@ -1,8 +1,8 @@
 #pragma once
 
 #include "api_error.hpp"
+#include "json.hpp"
 
-#include <Poco/JSON/Object.h>
 #include <Poco/Net/HTTPServerRequest.h>
 #include <Poco/Net/HTTPServerResponse.h>
 
@@ -24,9 +24,7 @@ void discard_body(Poco::Net::HTTPServerRequest &request,
                   std::size_t limit);
 
 /// Sends `doc` as application/vnd.api+json with `status`.
-void send_json(Poco::Net::HTTPServerResponse &response,
-               int status,
-               const Poco::JSON::Object::Ptr &doc);
+void send_json(Poco::Net::HTTPServerResponse &response, int status, const Json &doc);
 /// Sends Klaviyo's error document for `errors` (status of the first).
 void send_errors(Poco::Net::HTTPServerResponse &response,
                  const std::vector<ApiError> &errors,

@@ -2,94 +2,63 @@
 
 #include <Poco/DateTime.h>
 #include <Poco/DateTimeFormatter.h>
-#include <Poco/JSON/Stringifier.h>
 
 #include <cctype>
-#include <sstream>
+#include <charconv>
 
 namespace fake_klaviyo {
 
-Poco::JSON::Object::Ptr new_object() {
-    return new Poco::JSON::Object(Poco::JSON_PRESERVE_KEY_ORDER);
-}
-
-Poco::JSON::Array::Ptr new_array() {
-    return new Poco::JSON::Array();
-}
-
-std::string to_json(const Poco::Dynamic::Var &value) {
-    std::ostringstream out;
-    Poco::JSON::Stringifier::condense(value, out);
-    return out.str();
-}
-
-bool is_object(const Poco::Dynamic::Var &value) {
-    return !value.isEmpty() && value.type() == typeid(Poco::JSON::Object::Ptr);
-}
-
-bool is_array(const Poco::Dynamic::Var &value) {
-    return !value.isEmpty() && value.type() == typeid(Poco::JSON::Array::Ptr);
-}
-
-Poco::JSON::Object::Ptr as_object(const Poco::Dynamic::Var &value) {
-    return is_object(value) ? value.extract<Poco::JSON::Object::Ptr>() : nullptr;
-}
-
-Poco::JSON::Array::Ptr as_array(const Poco::Dynamic::Var &value) {
-    return is_array(value) ? value.extract<Poco::JSON::Array::Ptr>() : nullptr;
-}
-
-Poco::JSON::Object::Ptr member_object(const Poco::JSON::Object::Ptr &object,
-                                      const std::string &key) {
-    if (!object || !object->has(key))
-        return nullptr;
-    return as_object(object->get(key));
-}
-
-Poco::JSON::Array::Ptr member_array(const Poco::JSON::Object::Ptr &object, const std::string &key) {
-    if (!object || !object->has(key))
-        return nullptr;
-    return as_array(object->get(key));
-}
-
-std::optional<std::string> member_string(const Poco::JSON::Object::Ptr &object,
-                                         const std::string &key) {
-    if (!object || !object->has(key))
+std::optional<std::string> member_string(const Json &object, std::string_view key) {
+    const Json *v = object.find(key);
+    if (!v || !v->is_string())
         return std::nullopt;
-    const Poco::Dynamic::Var &v = object->get(key);
-    if (v.isEmpty() || !v.isString())
-        return std::nullopt;
-    return v.extract<std::string>();
+    return v->as_string();
 }
 
-bool member_is_null(const Poco::JSON::Object::Ptr &object, const std::string &key) {
-    return object && object->has(key) && object->get(key).isEmpty();
-}
-
-std::size_t compact_size(const Poco::Dynamic::Var &value) {
-    if (value.isEmpty())
-        return 4; // null
-    if (auto obj = as_object(value)) {
-        std::size_t n = 2; // {}
+std::size_t compact_size(const Json &value) {
+    switch (value.type()) {
+    case Json::Type::Null:
+        return 4;
+    case Json::Type::Bool:
+        return value.as_bool() ? 4 : 5;
+    case Json::Type::Int:
+    case Json::Type::Double: {
+        char buf[64];
+        const auto r = value.is_int() ? std::to_chars(buf, buf + sizeof buf, value.as_int())
+                                      : std::to_chars(buf, buf + sizeof buf, value.as_double());
+        return static_cast<std::size_t>(r.ptr - buf);
+    }
+    case Json::Type::String:
+        return value.as_string().size() + 2;
+    case Json::Type::Array: {
+        std::size_t n = 2;
         bool first = true;
-        for (const auto &kv : *obj) {
-            n += (first ? 0 : 1) + kv.first.size() + 3; // "key":
-            n += compact_size(kv.second);
+        for (const auto &e : value.items()) {
+            n += (first ? 0 : 1) + compact_size(e);
             first = false;
         }
         return n;
     }
-    if (auto arr = as_array(value)) {
+    case Json::Type::Object: {
         std::size_t n = 2;
-        for (std::size_t i = 0; i < arr->size(); ++i)
-            n += (i ? 1 : 0) + compact_size(arr->get(static_cast<unsigned>(i)));
+        bool first = true;
+        for (const auto &m : value.members()) {
+            n += (first ? 0 : 1) + m.first.size() + 3 + compact_size(m.second);
+            first = false;
+        }
         return n;
     }
-    if (value.isString())
-        return value.extract<std::string>().size() + 2;
-    if (value.isBoolean())
-        return value.extract<bool>() ? 4 : 5;
-    return value.convert<std::string>().size();
+    }
+    return 0;
+}
+
+std::string JsonPath::str() const {
+    std::string head = parent ? parent->str() : (base ? *base : std::string());
+    if (key)
+        return head + "/" + pointer_token(*key);
+    if (!parent && !key && base)
+        return head;
+    return head + "/" + std::to_string(index);
 }
 
 std::string pointer_token(const std::string &key) {

@@ -1,8 +1,7 @@
 #pragma once
 
-#include <Poco/Dynamic/Var.h>
-#include <Poco/JSON/Array.h>
-#include <Poco/JSON/Object.h>
+#include "json.hpp"
+
 #include <Poco/Timestamp.h>
 
 #include <cstddef>
@@ -11,31 +10,27 @@
 
 namespace fake_klaviyo {
 
-/// A JSON object that keeps its keys in insertion order (readable, stable output).
-Poco::JSON::Object::Ptr new_object();
-Poco::JSON::Array::Ptr new_array();
+/// The string member `key` of `object`; nullopt when absent, null or not a string.
+std::optional<std::string> member_string(const Json &object, std::string_view key);
 
-/// Compact JSON text of a value.
-std::string to_json(const Poco::Dynamic::Var &value);
+/// The size in bytes of `value` written as compact JSON, without writing it (escapes counted as
+/// one byte each: exact for the ASCII text the limits are about, close enough otherwise).
+std::size_t compact_size(const Json &value);
 
-bool is_object(const Poco::Dynamic::Var &value);
-bool is_array(const Poco::Dynamic::Var &value);
-/// The object held by `value`, or null when it holds something else.
-Poco::JSON::Object::Ptr as_object(const Poco::Dynamic::Var &value);
-Poco::JSON::Array::Ptr as_array(const Poco::Dynamic::Var &value);
-/// The member `key` of `object` when it is an object; null otherwise (also when absent).
-Poco::JSON::Object::Ptr member_object(const Poco::JSON::Object::Ptr &object,
-                                      const std::string &key);
-Poco::JSON::Array::Ptr member_array(const Poco::JSON::Object::Ptr &object, const std::string &key);
-/// The member `key` when it is a string; nullopt when absent, null or not a string.
-std::optional<std::string> member_string(const Poco::JSON::Object::Ptr &object,
-                                         const std::string &key);
-/// True when `key` is present with a JSON null.
-bool member_is_null(const Poco::JSON::Object::Ptr &object, const std::string &key);
+/// A JSON pointer built lazily while walking a document: each level points at its parent, so a
+/// walk allocates nothing until an error needs the text.
+struct JsonPath {
+    const JsonPath *parent = nullptr;
+    const std::string *base = nullptr; ///< root only: the pointer text the path starts from
+    const std::string *key = nullptr;  ///< a member name, or null for an array index
+    std::size_t index = 0;
 
-/// The size in bytes of `value` written as compact JSON (escapes counted as one byte each, which
-/// is exact for the ASCII text the limits are about and close enough otherwise).
-std::size_t compact_size(const Poco::Dynamic::Var &value);
+    static JsonPath root(const std::string &base) { return JsonPath{nullptr, &base, nullptr, 0}; }
+    JsonPath child(const std::string &member) const { return JsonPath{this, nullptr, &member, 0}; }
+    JsonPath child(std::size_t i) const { return JsonPath{this, nullptr, nullptr, i}; }
+    /// The pointer text, e.g. "/data/attributes/profiles/data/17/attributes/email".
+    std::string str() const;
+};
 
 /// A JSON pointer token: "~" becomes "~0" and "/" becomes "~1" (RFC 6901).
 std::string pointer_token(const std::string &key);

@@ -2,7 +2,6 @@
 // benchmark. See docs/fake_klaviyo.md.
 #include "backend.hpp"
 #include "fake_server.hpp"
-#include "json_util.hpp"
 #include "options.hpp"
 
 #include <Poco/Net/SSLManager.h>
@@ -27,7 +26,7 @@ void write_state(fake_klaviyo::Backend &backend, const std::string &path) {
     const std::string tmp = path + ".tmp";
     {
         std::ofstream out(tmp, std::ios::binary | std::ios::trunc);
-        out << fake_klaviyo::to_json(backend.state(true)) << "\n";
+        out << backend.state(true).dump() << "\n";
         if (!out)
             throw std::runtime_error("cannot write --state-file " + path);
     }

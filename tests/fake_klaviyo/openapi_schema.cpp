@@ -2,8 +2,6 @@
 
 #include "json_util.hpp"
 
-#include <Poco/JSON/Parser.h>
-
 #include <fstream>
 #include <sstream>
 #include <stdexcept>
@@ -27,42 +25,38 @@ namespace {
 
 using Node = OpenApiSchemas::Node;
 
-Poco::Dynamic::Var load_json(const std::string &path) {
+Json load_json(const std::string &path) {
     std::ifstream in(path, std::ios::binary);
     if (!in)
         throw std::runtime_error("cannot read OpenAPI file " + path);
     std::ostringstream text;
     text << in.rdbuf();
     try {
-        Poco::JSON::Parser parser;
-        return parser.parse(text.str());
-    } catch (const Poco::Exception &e) {
-        throw std::runtime_error("OpenAPI file " + path + " is not valid JSON: " + e.displayText());
+        return Json::parse(text.str());
+    } catch (const JsonError &e) {
+        throw std::runtime_error("OpenAPI file " + path + " is not valid JSON: " + e.what());
     }
-}
-
-Poco::Dynamic::Var at(const Poco::Dynamic::Var &v, const std::string &key) {
-    auto obj = as_object(v);
-    if (!obj || !obj->has(key))
-        return {};
-    return obj->get(key);
 }
 
 // Python's names for JSON types: Klaviyo's API is Django REST framework and says "got type
 // \"str\"" in its messages.
-std::string python_type(const Poco::Dynamic::Var &v) {
-    if (v.isEmpty())
+std::string python_type(const Json &v) {
+    switch (v.type()) {
+    case Json::Type::Null:
         return "NoneType";
-    if (is_object(v))
+    case Json::Type::Object:
         return "dict";
-    if (is_array(v))
+    case Json::Type::Array:
         return "list";
-    if (v.isString())
+    case Json::Type::String:
         return "str";
-    if (v.isBoolean())
+    case Json::Type::Bool:
         return "bool";
-    if (v.isInteger())
+    case Json::Type::Int:
         return "int";
+    case Json::Type::Double:
+        return "float";
+    }
     return "float";
 }
 
@@ -71,18 +65,17 @@ struct Walker {
     std::size_t max;
 
     bool full() const { return errors.size() >= max; }
-    void add(std::string detail, const std::string &pointer) {
-        if (!full())
-            errors.push_back(invalid(std::move(detail), pointer.empty() ? "/" : pointer));
-    }
-
-    void check(const Node &n,
-               const Poco::Dynamic::Var &v,
-               const std::string &ptr,
-               const std::string &resource) {
+    void add(std::string detail, const JsonPath &path) {
         if (full())
             return;
-        if (v.isEmpty()) {
+        std::string pointer = path.str();
+        errors.push_back(invalid(std::move(detail), pointer.empty() ? "/" : pointer));
+    }
+
+    void check(const Node &n, const Json &v, const JsonPath &ptr, const std::string &resource) {
+        if (full())
+            return;
+        if (v.is_null()) {
             if (!n.nullable)
                 add("This field may not be null.", ptr);
             return;
@@ -115,24 +108,23 @@ struct Walker {
             check_object(n, v, ptr, resource);
             return;
         case Node::Type::Array: {
-            auto arr = as_array(v);
-            if (!arr) {
+            if (!v.is_array()) {
                 add("Expected a list of items but got type \"" + python_type(v) + "\".", ptr);
                 return;
             }
             if (!n.items)
                 return;
-            for (std::size_t i = 0; i < arr->size() && !full(); ++i)
-                check(*n.items, arr->get(static_cast<unsigned>(i)), ptr + "/" + std::to_string(i),
-                      resource);
+            const auto &items = v.items();
+            for (std::size_t i = 0; i < items.size() && !full(); ++i)
+                check(*n.items, items[i], ptr.child(i), resource);
             return;
         }
         case Node::Type::String: {
-            if (!v.isString()) {
+            if (!v.is_string()) {
                 add("Not a valid string.", ptr);
                 return;
             }
-            const std::string s = v.extract<std::string>();
+            const std::string &s = v.as_string();
             if (!n.enum_values.empty()) {
                 bool found = false;
                 for (const auto &e : n.enum_values)
@@ -147,26 +139,22 @@ struct Walker {
             return;
         }
         case Node::Type::Number:
-            if (v.isBoolean() || !v.isNumeric())
+            if (!v.is_number())
                 add("A valid number is required.", ptr);
             return;
         case Node::Type::Integer:
-            if (v.isBoolean() || !v.isInteger())
+            if (!v.is_int())
                 add("A valid integer is required.", ptr);
             return;
         case Node::Type::Boolean:
-            if (!v.isBoolean())
+            if (!v.is_bool())
                 add("Must be a valid boolean.", ptr);
             return;
         }
     }
 
-    void check_object(const Node &n,
-                      const Poco::Dynamic::Var &v,
-                      const std::string &ptr,
-                      std::string resource) {
-        auto obj = as_object(v);
-        if (!obj) {
+    void check_object(const Node &n, const Json &v, const JsonPath &ptr, std::string resource) {
+        if (!v.is_object()) {
             add("Expected a dictionary of items but got type \"" + python_type(v) + "\".", ptr);
             return;
         }
@@ -175,17 +163,17 @@ struct Walker {
         if (type_it != n.properties.end() && type_it->second->enum_values.size() == 1)
             resource = type_it->second->enum_values.front();
         for (const auto &name : n.required) {
-            if (!obj->has(name))
+            if (!v.has(name))
                 add("'" + name + "' is a required field for the resource '" + resource + "'.",
-                    ptr + "/" + pointer_token(name));
+                    ptr.child(name));
         }
         if (!n.has_properties)
             return;
-        for (const auto &kv : *obj) {
+        for (const auto &kv : v.members()) {
             if (full())
                 return;
             auto it = n.properties.find(kv.first);
-            const std::string child = ptr + "/" + pointer_token(kv.first);
+            const JsonPath child = ptr.child(kv.first);
             if (it == n.properties.end())
                 add("'" + kv.first + "' is not a valid field for the resource '" + resource + "'.",
                     child);
@@ -202,40 +190,35 @@ OpenApiSchemas::~OpenApiSchemas() = default;
 OpenApiSchemas::OpenApiSchemas(const std::string &dir, const std::vector<std::string> &operations) {
     for (const auto &op : operations) {
         const std::string path = dir + "/" + op + ".json";
-        Poco::Dynamic::Var doc = load_json(path);
-        Poco::Dynamic::Var components = at(at(doc, "components"), "schemas");
-        auto paths = as_object(at(doc, "paths"));
-        if (!paths || paths->size() != 1)
+        const Json doc = load_json(path);
+        const Json &components = doc["components"]["schemas"];
+        const Json &paths = doc["paths"];
+        if (paths.size() != 1)
             throw std::runtime_error("OpenAPI file " + path + " does not describe one path");
-        Poco::Dynamic::Var operation;
-        for (const auto &kv : *as_object(paths->begin()->second)) {
-            if (kv.first == "post" || kv.first == "patch")
-                operation = kv.second;
-        }
-        Poco::Dynamic::Var schema = at(
-            at(at(at(operation, "requestBody"), "content"), "application/vnd.api+json"), "schema");
-        if (schema.isEmpty())
+        const Json &ops = paths.members().front().second;
+        const Json *operation = ops.find("post");
+        if (!operation)
+            operation = ops.find("patch");
+        const Json &schema =
+            operation ? (*operation)["requestBody"]["content"]["application/vnd.api+json"]["schema"]
+                      : Json();
+        if (schema.is_null())
             throw std::runtime_error("OpenAPI file " + path +
                                      " has no application/vnd.api+json request body");
         std::map<std::string, const Node *> named;
-        try {
-            roots_[op] = compile(schema, components, named, 0);
-        } catch (const Poco::Exception &e) {
-            throw std::runtime_error("OpenAPI file " + path + ": " + e.displayText());
-        }
+        roots_[op] = compile(schema, components, named, 0);
     }
 }
 
-const OpenApiSchemas::Node *OpenApiSchemas::compile(const Poco::Dynamic::Var &schema,
-                                                    const Poco::Dynamic::Var &components,
+const OpenApiSchemas::Node *OpenApiSchemas::compile(const Json &schema,
+                                                    const Json &components,
                                                     std::map<std::string, const Node *> &named,
                                                     int depth) {
     if (depth > 64)
         throw std::runtime_error("schema nesting too deep (recursive $ref?)");
-    auto obj = as_object(schema);
-    if (!obj)
+    if (!schema.is_object())
         throw std::runtime_error("schema is not an object");
-    if (auto ref = member_string(obj, "$ref")) {
+    if (auto ref = member_string(schema, "$ref")) {
         const std::string prefix = "#/components/schemas/";
         if (ref->compare(0, prefix.size(), prefix) != 0)
             throw std::runtime_error("unsupported $ref " + *ref);
@@ -245,14 +228,14 @@ const OpenApiSchemas::Node *OpenApiSchemas::compile(const Poco::Dynamic::Var &sc
         if (found != named.end()) {
             target = found->second;
         } else {
-            Poco::Dynamic::Var def = at(components, name);
-            if (def.isEmpty())
+            const Json *def = components.find(name);
+            if (!def)
                 throw std::runtime_error("unresolved $ref " + *ref);
-            target = compile(def, components, named, depth + 1);
+            target = compile(*def, components, named, depth + 1);
             named[name] = target;
         }
         // "$ref" with a sibling "nullable": a copy of the target that also accepts null.
-        if (obj->has("nullable") && obj->getValue<bool>("nullable") && !target->nullable) {
+        if (schema["nullable"].as_bool() && !target->nullable) {
             nodes_.push_back(std::make_unique<Node>(*target));
             nodes_.back()->nullable = true;
             return nodes_.back().get();
@@ -260,9 +243,8 @@ const OpenApiSchemas::Node *OpenApiSchemas::compile(const Poco::Dynamic::Var &sc
         return target;
     }
     Node n;
-    if (obj->has("nullable"))
-        n.nullable = obj->getValue<bool>("nullable");
-    const std::string type = member_string(obj, "type").value_or("");
+    n.nullable = schema["nullable"].as_bool();
+    const std::string type = member_string(schema, "type").value_or("");
     if (type == "object")
         n.type = Node::Type::Object;
     else if (type == "array")
@@ -275,32 +257,26 @@ const OpenApiSchemas::Node *OpenApiSchemas::compile(const Poco::Dynamic::Var &sc
         n.type = Node::Type::Integer;
     else if (type == "boolean")
         n.type = Node::Type::Boolean;
-    n.date_time = member_string(obj, "format").value_or("") == "date-time";
-    if (auto values = member_array(obj, "enum")) {
-        for (const auto &e : *values)
-            n.enum_values.push_back(e.convert<std::string>());
-    }
-    if (auto req = member_array(obj, "required")) {
-        for (const auto &r : *req)
-            n.required.push_back(r.convert<std::string>());
-    }
-    if (auto props = member_object(obj, "properties")) {
+    n.date_time = member_string(schema, "format").value_or("") == "date-time";
+    for (const auto &e : schema["enum"].items())
+        n.enum_values.push_back(e.is_string() ? e.as_string() : e.dump());
+    for (const auto &r : schema["required"].items())
+        n.required.push_back(r.as_string());
+    if (const Json *props = schema.find("properties")) {
         n.has_properties = true;
-        for (const auto &kv : *props)
+        for (const auto &kv : props->members())
             n.properties[kv.first] = compile(kv.second, components, named, depth + 1);
     }
-    if (obj->has("items"))
-        n.items = compile(obj->get("items"), components, named, depth + 1);
-    if (auto alts = member_array(obj, "oneOf")) {
-        for (const auto &alt : *alts)
-            n.one_of.push_back(compile(alt, components, named, depth + 1));
-    }
+    if (const Json *items = schema.find("items"))
+        n.items = compile(*items, components, named, depth + 1);
+    for (const auto &alt : schema["oneOf"].items())
+        n.one_of.push_back(compile(alt, components, named, depth + 1));
     nodes_.push_back(std::make_unique<Node>(std::move(n)));
     return nodes_.back().get();
 }
 
 void OpenApiSchemas::validate(const std::string &operation,
-                              const Poco::Dynamic::Var &body,
+                              const Json &body,
                               std::vector<ApiError> &errors,
                               std::size_t max_errors) const {
     auto it = roots_.find(operation);
@@ -315,7 +291,8 @@ void OpenApiSchemas::validate(const std::string &operation,
             resource = type->second->enum_values.front();
     }
     Walker w{errors, max_errors};
-    w.check(*it->second, body, "", resource);
+    const std::string root;
+    w.check(*it->second, body, JsonPath::root(root), resource);
 }
 
 } // namespace fake_klaviyo

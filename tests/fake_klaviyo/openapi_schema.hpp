@@ -1,8 +1,7 @@
 #pragma once
 
 #include "api_error.hpp"
-
-#include <Poco/Dynamic/Var.h>
+#include "json.hpp"
 
 #include <map>
 #include <memory>
@@ -32,15 +31,15 @@ class OpenApiSchemas {
     /// Checks `body` against the request schema of `operation`, appending at most `max_errors`
     /// 400 "invalid" errors whose source.pointer is the JSON pointer of the offending value.
     void validate(const std::string &operation,
-                  const Poco::Dynamic::Var &body,
+                  const Json &body,
                   std::vector<ApiError> &errors,
                   std::size_t max_errors) const;
 
     struct Node;
 
   private:
-    const Node *compile(const Poco::Dynamic::Var &schema,
-                        const Poco::Dynamic::Var &components,
+    const Node *compile(const Json &schema,
+                        const Json &components,
                         std::map<std::string, const Node *> &named,
                         int depth);
 

@@ -39,8 +39,7 @@ ApiError duplicate_profile(const std::string &existing_id, const std::string &ke
     e.title = "Conflict.";
     e.detail = "A profile already exists with one of these identifiers (" + key + ").";
     e.pointer = "/data/attributes";
-    e.meta = new_object();
-    e.meta->set("duplicate_profile_id", existing_id);
+    e.meta.add("duplicate_profile_id", existing_id);
     return e;
 }
 
@@ -50,22 +49,23 @@ std::string lower(std::string s) {
     return s;
 }
 
-EventInput event_input(const Poco::JSON::Object::Ptr &attrs) {
+EventInput event_input(const Json &attrs) {
     EventInput e;
-    auto metric =
-        member_object(member_object(member_object(attrs, "metric"), "data"), "attributes");
-    e.metric = member_string(metric, "name").value_or("");
+    const Json &metric = attrs["metric"]["data"]["attributes"];
+    e.metric = metric["name"].as_string();
     e.service = member_string(metric, "service").value_or("api");
-    e.properties = member_object(attrs, "properties");
+    e.properties = attrs["properties"];
     if (auto t = member_string(attrs, "time"))
         e.time = parse_iso_time(*t);
-    if (attrs->has("value"))
-        e.value = attrs->get("value");
+    e.value = attrs["value"];
     e.value_currency = member_string(attrs, "value_currency");
     e.unique_id = member_string(attrs, "unique_id");
-    if (attrs->has("backfill") && attrs->get("backfill").isBoolean())
-        e.backfill = attrs->get("backfill").extract<bool>();
+    e.backfill = attrs["backfill"].as_bool();
     return e;
+}
+
+ProfileInput profile_input(const Json &resource, const Json &meta) {
+    return ProfileInput{member_string(resource, "id"), resource["attributes"], meta};
 }
 
 // Who an event profile is, for spotting unique_id repeats inside one bulk request.
@@ -73,8 +73,9 @@ std::string identity(const ProfileInput &p) {
     if (p.id)
         return "id:" + *p.id;
     for (const auto &name : ProfileStore::identifier_names()) {
-        if (auto v = member_string(p.attributes, name); v && !v->empty())
-            return name + ":" + (name == "email" ? lower(*v) : *v);
+        const Json &v = p.attributes[name];
+        if (v.is_string() && !v.as_string().empty())
+            return name + ":" + (name == "email" ? lower(v.as_string()) : v.as_string());
     }
     return "";
 }
@@ -93,7 +94,8 @@ std::optional<std::size_t> decode_cursor(const std::string &cursor) {
         Poco::Base64Decoder dec(in, Poco::BASE64_URL_ENCODING | Poco::BASE64_NO_PADDING);
         std::string text((std::istreambuf_iterator<char>(dec)), std::istreambuf_iterator<char>());
         const std::string prefix = "next::offset::";
-        if (text.compare(0, prefix.size(), prefix) != 0 || text.size() == prefix.size())
+        if (text.compare(0, prefix.size(), prefix) != 0 || text.size() == prefix.size() ||
+            text.size() > prefix.size() + 12)
             return std::nullopt;
         std::size_t offset = 0;
         for (std::size_t i = prefix.size(); i < text.size(); ++i) {
@@ -109,21 +111,20 @@ std::optional<std::size_t> decode_cursor(const std::string &cursor) {
 
 } // namespace
 
-Reply create_or_update_profile(Backend &b, const Poco::Dynamic::Var &body) {
+Reply create_or_update_profile(Backend &b, const Json &body) {
     std::vector<ApiError> errors;
     b.schemas.validate("create_or_update_profile", body, errors, limits::max_errors);
     if (!errors.empty())
         return errors_reply(std::move(errors));
-    auto data = member_object(as_object(body), "data");
+    const Json &data = body["data"];
     check_profile(data, "/data", ProfileKind::Upsert, errors, limits::max_errors);
     check_strings(body, "", errors, limits::max_errors);
     if (!errors.empty())
         return errors_reply(std::move(errors));
 
-    ProfileInput in{member_string(data, "id"), member_object(data, "attributes"),
-                    member_object(data, "meta")};
+    const ProfileInput in = profile_input(data, data["meta"]);
     if (auto key = b.faults.duplicate_for(in)) {
-        const std::string value = member_string(in.attributes, *key).value_or("");
+        const std::string value = in.attributes[*key].as_string();
         const std::string existing = b.account.profile_id_by(*key, value).value_or(b.ids.ulid());
         return errors_reply({duplicate_profile(existing, *key)});
     }
@@ -139,54 +140,48 @@ Reply create_or_update_profile(Backend &b, const Poco::Dynamic::Var &body) {
     }
     Reply reply;
     reply.status = r.outcome == ProfileStore::Outcome::Created ? 201 : 200;
-    reply.body = r.resource;
+    reply.body = std::move(r.resource);
     return reply;
 }
 
-Reply bulk_import_profiles(Backend &b, const Poco::Dynamic::Var &body) {
+Reply bulk_import_profiles(Backend &b, const Json &body) {
     std::vector<ApiError> errors;
     b.schemas.validate("bulk_import_profiles", body, errors, limits::max_errors);
     if (!errors.empty())
         return errors_reply(std::move(errors));
-    auto data = member_object(as_object(body), "data");
-    auto profiles =
-        member_array(member_object(member_object(data, "attributes"), "profiles"), "data");
+    const Json &data = body["data"];
+    const Json &profiles = data["attributes"]["profiles"]["data"];
     const std::string list_ptr = "/data/attributes/profiles/data";
-    if (profiles->size() == 0)
+    if (profiles.size() == 0)
         return errors_reply({invalid("This list may not be empty.", list_ptr)});
-    if (profiles->size() > limits::max_job_profiles)
+    if (profiles.size() > limits::max_job_profiles)
         return errors_reply({invalid("Ensure this field has no more than " +
                                          std::to_string(limits::max_job_profiles) + " elements.",
                                      list_ptr)});
     Account::JobRequest job;
-    job.profiles.reserve(profiles->size());
-    job.originals.reserve(profiles->size());
-    for (std::size_t i = 0; i < profiles->size(); ++i) {
-        auto resource = as_object(profiles->get(static_cast<unsigned>(i)));
+    job.profiles.reserve(profiles.size());
+    job.originals.reserve(profiles.size());
+    for (std::size_t i = 0; i < profiles.size(); ++i) {
+        const Json &resource = profiles[i];
         const std::string ptr = list_ptr + "/" + std::to_string(i);
         check_profile(resource, ptr, ProfileKind::Upsert, errors, limits::max_errors);
         const std::size_t bytes = compact_size(resource);
-        if (bytes > limits::max_profile_bytes)
+        if (bytes > limits::max_profile_bytes && errors.size() < limits::max_errors)
             errors.push_back(
                 invalid("A profile may be at most " + std::to_string(limits::max_profile_bytes) +
                             " bytes of JSON; this one is " + std::to_string(bytes) + ".",
                         ptr));
         check_strings(resource, ptr, errors, limits::max_errors);
-        job.profiles.push_back(ProfileInput{member_string(resource, "id"),
-                                            member_object(resource, "attributes"),
-                                            member_object(resource, "meta")});
-        job.originals.push_back(resource);
         if (errors.size() >= limits::max_errors)
             break;
+        job.profiles.push_back(profile_input(resource, resource["meta"]));
+        job.originals.push_back(resource);
     }
     if (!errors.empty())
         return errors_reply(std::move(errors)); // all or nothing: nothing is imported
-    if (auto lists =
-            member_array(member_object(member_object(data, "relationships"), "lists"), "data")) {
-        for (const auto &l : *lists) {
-            if (auto id = member_string(as_object(l), "id"))
-                job.list_ids.push_back(*id);
-        }
+    for (const auto &l : data["relationships"]["lists"]["data"].items()) {
+        if (auto id = member_string(l, "id"))
+            job.list_ids.push_back(*id);
     }
     const std::size_t count = job.profiles.size();
     job.plan = b.faults.plan_job(job.profiles);
@@ -203,7 +198,7 @@ Reply get_bulk_import_profiles_job(Backend &b, const std::string &id) {
     if (!job)
         return errors_reply({not_found("No profile bulk import job with id '" + id + "'.")});
     Reply reply;
-    reply.body = *job;
+    reply.body = std::move(*job);
     return reply;
 }
 
@@ -229,10 +224,10 @@ Reply get_errors_for_bulk_import_profiles_job(Backend &b,
                 used = 0;
             }
             if (used == 0 || used != kv.second.size() || n < 1 || n > 100)
-                return errors_reply(
-                    {invalid_parameter("Invalid page size '" + kv.second +
-                                           "': it must be a whole number from 1 to 100.",
-                                       "page[size]")});
+                return errors_reply({invalid_parameter("Invalid page size '" + kv.second +
+                                                           "': it must be a whole number from 1 "
+                                                           "to 100.",
+                                                       "page[size]")});
             size = static_cast<std::size_t>(n);
             size_given = true;
         } else if (kv.first == "page[cursor]") {
@@ -251,40 +246,38 @@ Reply get_errors_for_bulk_import_profiles_job(Backend &b,
         return errors_reply({not_found("No profile bulk import job with id '" + id + "'.")});
     const std::string self = b.base_url + "/api/profile-bulk-import-jobs/" + id + "/import-errors";
     const std::string size_part = size_given ? "&page%5Bsize%5D=" + std::to_string(size) : "";
-    auto links = new_object();
-    links->set("self", self);
-    links->set("next", page->more ? Poco::Dynamic::Var(self + "?page%5Bcursor%5D=" +
-                                                       encode_cursor(offset + size) + size_part)
-                                  : Poco::Dynamic::Var());
-    links->set("prev", offset > 0
-                           ? Poco::Dynamic::Var(self + "?page%5Bcursor%5D=" +
-                                                encode_cursor(offset > size ? offset - size : 0) +
-                                                size_part)
-                           : Poco::Dynamic::Var());
+    Json links = Json::object();
+    links.add("self", self);
+    links.add("next", page->more ? Json(self + "?page%5Bcursor%5D=" + encode_cursor(offset + size) +
+                                        size_part)
+                                 : Json());
+    links.add("prev", offset > 0
+                          ? Json(self + "?page%5Bcursor%5D=" +
+                                 encode_cursor(offset > size ? offset - size : 0) + size_part)
+                          : Json());
+    Json doc = Json::object();
+    doc.add("data", std::move(page->items));
+    doc.add("links", std::move(links));
     Reply reply;
-    reply.body = new_object();
-    reply.body->set("data", page->items);
-    reply.body->set("links", links);
+    reply.body = std::move(doc);
     return reply;
 }
 
-Reply create_event(Backend &b, const Poco::Dynamic::Var &body, const std::string &revision) {
+Reply create_event(Backend &b, const Json &body, const std::string &revision) {
     std::vector<ApiError> errors;
     b.schemas.validate("create_event", body, errors, limits::max_errors);
     if (!errors.empty())
         return errors_reply(std::move(errors));
-    auto attrs = member_object(member_object(as_object(body), "data"), "attributes");
-    auto profile = member_object(member_object(attrs, "profile"), "data");
+    const Json &attrs = body["data"]["attributes"];
+    const Json &profile = attrs["profile"]["data"];
     check_profile(profile, "/data/attributes/profile/data", ProfileKind::EventProfile, errors,
                   limits::max_errors);
     check_event(attrs, "/data/attributes", revision, Poco::Timestamp(), errors, limits::max_errors);
     check_strings(body, "", errors, limits::max_errors);
     if (!errors.empty())
         return errors_reply(std::move(errors));
-    auto profile_attrs = member_object(profile, "attributes");
-    EventGroup g{ProfileInput{member_string(profile, "id"), profile_attrs,
-                              member_object(profile_attrs, "meta")},
-                 {event_input(attrs)}};
+    // Single events carry the profile's meta inside its attributes.
+    EventGroup g{profile_input(profile, profile["attributes"]["meta"]), {event_input(attrs)}};
     const std::size_t stored = b.account.record_events({g}, "create_event");
     b.counters.add("events_accepted", 1);
     b.counters.add("events_duplicate", static_cast<long long>(1 - stored));
@@ -293,22 +286,16 @@ Reply create_event(Backend &b, const Poco::Dynamic::Var &body, const std::string
     return reply;
 }
 
-Reply bulk_create_events(Backend &b, const Poco::Dynamic::Var &body, const std::string &revision) {
+Reply bulk_create_events(Backend &b, const Json &body, const std::string &revision) {
     std::vector<ApiError> errors;
     b.schemas.validate("bulk_create_events", body, errors, limits::max_errors);
     if (!errors.empty())
         return errors_reply(std::move(errors));
-    auto entries = member_array(
-        member_object(member_object(member_object(as_object(body), "data"), "attributes"),
-                      "events-bulk-create"),
-        "data");
+    const Json &entries = body["data"]["attributes"]["events-bulk-create"]["data"];
     const std::string list_ptr = "/data/attributes/events-bulk-create/data";
     std::size_t total = 0;
-    for (const auto &entry : *entries) {
-        auto events = member_array(
-            member_object(member_object(as_object(entry), "attributes"), "events"), "data");
-        total += events ? events->size() : 0;
-    }
+    for (const auto &entry : entries.items())
+        total += entry["attributes"]["events"]["data"].size();
     if (total > limits::max_bulk_events)
         return errors_reply({invalid("A bulk create request may hold at most " +
                                          std::to_string(limits::max_bulk_events) +
@@ -317,22 +304,17 @@ Reply bulk_create_events(Backend &b, const Poco::Dynamic::Var &body, const std::
     const Poco::Timestamp now;
     std::vector<EventGroup> groups;
     std::map<std::string, std::string> seen; // identity + metric + unique_id -> first pointer
-    for (std::size_t i = 0; i < entries->size(); ++i) {
-        auto entry_attrs =
-            member_object(as_object(entries->get(static_cast<unsigned>(i))), "attributes");
+    for (std::size_t i = 0; i < entries.size(); ++i) {
+        const Json &entry_attrs = entries[i]["attributes"];
         const std::string entry_ptr = list_ptr + "/" + std::to_string(i) + "/attributes";
-        auto profile = member_object(member_object(entry_attrs, "profile"), "data");
+        const Json &profile = entry_attrs["profile"]["data"];
         check_profile(profile, entry_ptr + "/profile/data", ProfileKind::EventProfile, errors,
                       limits::max_errors);
-        EventGroup g{ProfileInput{member_string(profile, "id"),
-                                  member_object(profile, "attributes"),
-                                  member_object(profile, "meta")},
-                     {}};
+        EventGroup g{profile_input(profile, profile["meta"]), {}};
         const std::string who = identity(g.profile);
-        auto events = member_array(member_object(entry_attrs, "events"), "data");
-        for (std::size_t j = 0; j < events->size(); ++j) {
-            auto ev_attrs =
-                member_object(as_object(events->get(static_cast<unsigned>(j))), "attributes");
+        const Json &events = entry_attrs["events"]["data"];
+        for (std::size_t j = 0; j < events.size(); ++j) {
+            const Json &ev_attrs = events[j]["attributes"];
             const std::string ev_ptr =
                 entry_ptr + "/events/data/" + std::to_string(j) + "/attributes";
             check_event(ev_attrs, ev_ptr, revision, now, errors, limits::max_errors);

@@ -16,11 +16,10 @@ void add(std::vector<ApiError> &errors, std::size_t max, ApiError e) {
         errors.push_back(std::move(e));
 }
 
-bool has_identifier(const Poco::JSON::Object::Ptr &attrs,
-                    std::initializer_list<const char *> names) {
+bool has_identifier(const Json &attrs, std::initializer_list<const char *> names) {
     for (const char *n : names) {
-        auto v = member_string(attrs, n);
-        if (v && !v->empty())
+        const Json &v = attrs[n];
+        if (v.is_string() && !v.as_string().empty())
             return true;
     }
     return false;
@@ -72,14 +71,14 @@ bool valid_e164(const std::string &phone) {
     return true;
 }
 
-void check_profile(const Poco::JSON::Object::Ptr &resource,
+void check_profile(const Json &resource,
                    const std::string &pointer,
                    ProfileKind kind,
                    std::vector<ApiError> &errors,
                    std::size_t max) {
-    auto attrs = member_object(resource, "attributes");
+    const Json &attrs = resource["attributes"];
     const std::string attrs_ptr = pointer + "/attributes";
-    const bool has_id = member_string(resource, "id").has_value();
+    const bool has_id = resource["id"].is_string();
     const bool ok =
         has_id || (kind == ProfileKind::Upsert
                        ? has_identifier(attrs, {"email", "phone_number", "external_id", "_kx"})
@@ -93,50 +92,61 @@ void check_profile(const Poco::JSON::Object::Ptr &resource,
                         : "A profile identifier is required: one of email, phone_number, "
                           "external_id, anonymous_id or data.id.",
                     attrs_ptr));
-    if (auto email = member_string(attrs, "email"); email && !valid_email(*email))
+    if (const Json &email = attrs["email"]; email.is_string() && !valid_email(email.as_string()))
         add(errors, max, invalid("Enter a valid email address.", attrs_ptr + "/email"));
-    if (auto phone = member_string(attrs, "phone_number"); phone && !valid_e164(*phone))
+    if (const Json &phone = attrs["phone_number"];
+        phone.is_string() && !valid_e164(phone.as_string()))
         add(errors, max,
             invalid("Invalid phone number format. Phone numbers must be in E.164 format, "
                     "e.g. +14155550123.",
                     attrs_ptr + "/phone_number"));
 }
 
-void check_strings(const Poco::Dynamic::Var &value,
-                   const std::string &pointer,
-                   std::vector<ApiError> &errors,
-                   std::size_t max) {
-    if (errors.size() >= max || value.isEmpty())
+namespace {
+
+void check_strings_at(const Json &value,
+                      const JsonPath &path,
+                      std::vector<ApiError> &errors,
+                      std::size_t max) {
+    if (errors.size() >= max)
         return;
-    if (auto obj = as_object(value)) {
-        for (const auto &kv : *obj)
-            check_strings(kv.second, pointer + "/" + pointer_token(kv.first), errors, max);
-    } else if (auto arr = as_array(value)) {
-        for (std::size_t i = 0; i < arr->size(); ++i)
-            check_strings(arr->get(static_cast<unsigned>(i)), pointer + "/" + std::to_string(i),
-                          errors, max);
-    } else if (value.isString() && value.extract<std::string>().size() > limits::max_string_bytes) {
+    if (value.is_object()) {
+        for (const auto &kv : value.members())
+            check_strings_at(kv.second, path.child(kv.first), errors, max);
+    } else if (value.is_array()) {
+        const auto &items = value.items();
+        for (std::size_t i = 0; i < items.size(); ++i)
+            check_strings_at(items[i], path.child(i), errors, max);
+    } else if (value.is_string() && value.as_string().size() > limits::max_string_bytes) {
         add(errors, max,
             invalid("Ensure this field has no more than " +
                         std::to_string(limits::max_string_bytes) + " characters.",
-                    pointer));
+                    path.str()));
     }
 }
 
-void check_event(const Poco::JSON::Object::Ptr &attrs,
+} // namespace
+
+void check_strings(const Json &value,
+                   const std::string &pointer,
+                   std::vector<ApiError> &errors,
+                   std::size_t max) {
+    check_strings_at(value, JsonPath::root(pointer), errors, max);
+}
+
+void check_event(const Json &attrs,
                  const std::string &pointer,
                  const std::string &revision,
                  const Poco::Timestamp &now,
                  std::vector<ApiError> &errors,
                  std::size_t max) {
-    if (auto props = member_object(attrs, "properties");
-        props && props->size() > limits::max_event_properties)
+    if (const Json &props = attrs["properties"];
+        props.is_object() && props.size() > limits::max_event_properties)
         add(errors, max,
             invalid("Events may have at most " + std::to_string(limits::max_event_properties) +
-                        " properties; this one has " + std::to_string(props->size()) + ".",
+                        " properties; this one has " + std::to_string(props.size()) + ".",
                     pointer + "/properties"));
-    auto metric = member_object(member_object(attrs, "metric"), "data");
-    if (auto name = member_string(member_object(metric, "attributes"), "name")) {
+    if (auto name = member_string(attrs["metric"]["data"]["attributes"], "name")) {
         if (name->empty() || name->size() > limits::max_metric_name)
             add(errors, max,
                 invalid(name->empty()

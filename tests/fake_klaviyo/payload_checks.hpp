@@ -1,9 +1,8 @@
 #pragma once
 
 #include "api_error.hpp"
+#include "json.hpp"
 
-#include <Poco/Dynamic/Var.h>
-#include <Poco/JSON/Object.h>
 #include <Poco/Timestamp.h>
 
 #include <string>
@@ -22,21 +21,21 @@ enum class ProfileKind { Upsert, EventProfile };
 
 /// The rules the schema cannot express for one profile resource object at `pointer`: at least
 /// one identifier, email and phone shapes. Appends 400 errors (at most up to `max` in all).
-void check_profile(const Poco::JSON::Object::Ptr &resource,
+void check_profile(const Json &resource,
                    const std::string &pointer,
                    ProfileKind kind,
                    std::vector<ApiError> &errors,
                    std::size_t max);
 
 /// Every string in `value` (at `pointer`) is at most limits::max_string_bytes long.
-void check_strings(const Poco::Dynamic::Var &value,
+void check_strings(const Json &value,
                    const std::string &pointer,
                    std::vector<ApiError> &errors,
                    std::size_t max);
 
 /// One event's attributes at `pointer`: property count, metric name length, time range
 /// (after 1990 for revisions from 2026-07-15 on, after 2000 before; at most a year ahead).
-void check_event(const Poco::JSON::Object::Ptr &attributes,
+void check_event(const Json &attributes,
                  const std::string &pointer,
                  const std::string &revision,
                  const Poco::Timestamp &now,

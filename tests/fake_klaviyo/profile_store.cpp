@@ -15,40 +15,63 @@ std::string lower(std::string s) {
     return s;
 }
 
-bool is_identifier(const std::string &name) {
+int identifier_slot(const std::string &name) {
     const auto &names = ProfileStore::identifier_names();
-    return std::find(names.begin(), names.end(), name) != names.end();
+    auto it = std::find(names.begin(), names.end(), name);
+    return it == names.end() ? -1 : static_cast<int>(it - names.begin());
+}
+
+bool hidden_attribute(const std::string &name) {
+    return name == "properties" || name == "meta" || identifier_slot(name) >= 0;
 }
 
 // The values a patch applies: the elements of an array, or the value itself.
-std::vector<Poco::Dynamic::Var> patch_values(const Poco::Dynamic::Var &v) {
-    std::vector<Poco::Dynamic::Var> out;
-    if (auto arr = as_array(v)) {
-        for (const auto &e : *arr)
-            out.push_back(e);
-    } else {
-        out.push_back(v);
+Json::Array patch_values(const Json &v) {
+    return v.is_array() ? v.items() : Json::Array{v};
+}
+
+// The set (non-null) members of `from`, optionally leaving out the hidden attributes.
+Json set_members(const Json &from, bool skip_hidden) {
+    Json out = Json::object();
+    for (const auto &kv : from.members()) {
+        if (kv.second.is_null() || (skip_hidden && hidden_attribute(kv.first)))
+            continue;
+        out.add(kv.first, kv.second);
     }
     return out;
 }
 
-void merge_fields(std::map<std::string, Poco::Dynamic::Var> &into, const Poco::JSON::Object &from) {
-    for (const auto &kv : from) {
-        if (kv.second.isEmpty())
-            into.erase(kv.first);
+// `base` with the members of `update` applied: null removes, a value replaces.
+Json merged(const Json &base, const Json &update) {
+    Json out = set_members(base, false);
+    for (const auto &kv : update.members()) {
+        if (kv.second.is_null())
+            out.remove(kv.first);
         else
-            into[kv.first] = kv.second;
+            out.set(kv.first, kv.second);
     }
-}
-
-Poco::JSON::Object::Ptr to_object(const std::map<std::string, Poco::Dynamic::Var> &fields) {
-    auto obj = new_object();
-    for (const auto &kv : fields)
-        obj->set(kv.first, kv.second);
-    return obj;
+    return out;
 }
 
 } // namespace
+
+const std::string *Profile::identifier(const std::string &name) const {
+    const int slot = identifier_slot(name);
+    if (slot < 0 || identifiers[static_cast<std::size_t>(slot)].empty())
+        return nullptr;
+    return &identifiers[static_cast<std::size_t>(slot)];
+}
+
+Json Profile::attribute_view() const {
+    Json view = set_members(attributes, true);
+    if (const Json *location = view.find("location"); location && location->is_object())
+        view.set("location", set_members(*location, false));
+    return view;
+}
+
+Json Profile::property_view() const {
+    return set_members(properties, false);
+}
 
 const std::vector<std::string> &ProfileStore::identifier_names() {
     static const std::vector<std::string> names = {"external_id", "email", "phone_number",
@@ -56,25 +79,41 @@ const std::vector<std::string> &ProfileStore::identifier_names() {
     return names;
 }
 
-std::string ProfileStore::index_key(const std::string &name, const std::string &value) {
+std::string ProfileStore::index_value(std::size_t slot, const std::string &value) {
     // Emails match whatever their case, as Klaviyo's do.
-    return name + '\x1f' + (name == "email" ? lower(value) : value);
+    const bool email = identifier_names()[slot] == "email";
+    if (!email ||
+        std::none_of(value.begin(), value.end(), [](unsigned char c) { return std::isupper(c); }))
+        return value;
+    return lower(value);
+}
+
+std::optional<std::size_t> ProfileStore::lookup(std::size_t slot, const std::string &value) const {
+    const Index &idx = indexes_[slot];
+    auto it = idx.find(identifier_names()[slot] == "email" ? index_value(slot, value) : value);
+    if (it == idx.end())
+        return std::nullopt;
+    return it->second;
 }
 
 const Profile *ProfileStore::find(const std::string &id) const {
-    auto it = profiles_.find(id);
-    return it == profiles_.end() ? nullptr : &it->second;
+    auto it = by_id_.find(id);
+    return it == by_id_.end() ? nullptr : &profiles_[it->second];
 }
 
 const Profile *ProfileStore::find_by(const std::string &name, const std::string &value) const {
-    auto it = index_.find(index_key(name, value));
-    return it == index_.end() ? nullptr : find(it->second);
+    const int slot = identifier_slot(name);
+    if (slot < 0)
+        return nullptr;
+    auto pos = lookup(static_cast<std::size_t>(slot), value);
+    return pos ? &profiles_[*pos] : nullptr;
 }
 
 void ProfileStore::clear() {
     profiles_.clear();
-    order_.clear();
-    index_.clear();
+    by_id_.clear();
+    for (auto &idx : indexes_)
+        idx.clear();
 }
 
 ProfileStore::Result ProfileStore::upsert(const ProfileInput &input,
@@ -83,217 +122,206 @@ ProfileStore::Result ProfileStore::upsert(const ProfileInput &input,
                                           bool resolve_conflicts) {
     Result result;
     // Every profile the given identifiers already point at, in precedence order.
-    std::vector<std::pair<std::string, std::string>> matches; // (identifier name, profile id)
-    for (const auto &name : identifier_names()) {
-        auto value = member_string(input.attributes, name);
-        if (!value || value->empty())
+    std::vector<std::pair<std::size_t, std::size_t>> matches; // (identifier slot, position)
+    for (std::size_t slot = 0; slot < identifier_names().size(); ++slot) {
+        const Json &v = input.attributes[identifier_names()[slot]];
+        if (!v.is_string() || v.as_string().empty())
             continue;
-        auto it = index_.find(index_key(name, *value));
-        if (it != index_.end())
-            matches.emplace_back(name, it->second);
+        if (auto pos = lookup(slot, v.as_string()))
+            matches.emplace_back(slot, *pos);
     }
-    std::string target;
+    std::optional<std::size_t> target;
     if (input.id && !input.id->empty()) {
-        if (!profiles_.count(*input.id)) {
+        auto it = by_id_.find(*input.id);
+        if (it == by_id_.end()) {
             result.outcome = Outcome::NotFound;
             return result;
         }
-        target = *input.id;
+        target = it->second;
     } else if (!matches.empty()) {
         target = matches.front().second;
     }
     std::set<std::string> skip; // identifiers that belong to another profile
     for (const auto &m : matches) {
-        if (m.second == target)
+        if (m.second == *target)
             continue;
         if (!resolve_conflicts) {
             result.outcome = Outcome::Conflict;
-            result.conflict_id = m.second;
-            result.conflict_key = m.first;
+            result.conflict_id = profiles_[m.second].id;
+            result.conflict_key = identifier_names()[m.first];
             return result;
         }
-        skip.insert(m.first);
+        skip.insert(identifier_names()[m.first]);
     }
-    if (target.empty()) {
-        target = ids.ulid();
-        Profile p;
-        p.id = target;
+    const bool fresh = !target;
+    if (fresh) {
+        target = profiles_.size();
+        profiles_.emplace_back();
+        Profile &p = profiles_.back();
+        p.id = ids.ulid();
         p.created = now;
-        profiles_.emplace(target, std::move(p));
-        order_.push_back(target);
+        by_id_.emplace(p.id, *target);
         result.outcome = Outcome::Created;
     } else {
         result.outcome = Outcome::Updated;
     }
-    Profile &p = profiles_.at(target);
-    apply(p, input, skip);
+    Profile &p = profiles_[*target];
+    apply(p, *target, input, skip, fresh);
     p.updated = now;
     ++p.writes;
-    result.profile_id = target;
+    result.profile_id = p.id;
     return result;
 }
 
-void ProfileStore::apply(Profile &p, const ProfileInput &input, const std::set<std::string> &skip) {
-    if (input.attributes) {
-        for (const auto &kv : *input.attributes) {
-            const std::string &name = kv.first;
-            const Poco::Dynamic::Var &v = kv.second;
-            if (is_identifier(name)) {
-                if (skip.count(name))
+void ProfileStore::apply(Profile &p,
+                         std::size_t position,
+                         const ProfileInput &input,
+                         const std::set<std::string> &skip,
+                         bool fresh) {
+    bool other_attributes = false;
+    for (const auto &kv : input.attributes.members()) {
+        const std::string &name = kv.first;
+        const int slot = identifier_slot(name);
+        if (slot < 0) {
+            other_attributes = other_attributes || (name != "properties" && name != "meta");
+            continue;
+        }
+        if (skip.count(name))
+            continue;
+        const auto s = static_cast<std::size_t>(slot);
+        std::string &current = p.identifiers[s];
+        if (!current.empty())
+            index(s).erase(current);
+        if (!kv.second.is_string() || kv.second.as_string().empty()) {
+            current.clear();
+        } else {
+            // Klaviyo keeps emails in lower case (index_value lowers them).
+            current = index_value(s, kv.second.as_string());
+            index(s)[current] = position;
+        }
+    }
+    if (other_attributes) {
+        if (fresh) {
+            p.attributes = input.attributes; // shared as is: the view leaves out what is hidden
+        } else {
+            Json next = set_members(p.attributes, true);
+            for (const auto &kv : input.attributes.members()) {
+                if (hidden_attribute(kv.first))
                     continue;
-                auto old = p.identifiers.find(name);
-                if (old != p.identifiers.end())
-                    index_.erase(index_key(name, old->second));
-                if (v.isEmpty() || v.extract<std::string>().empty()) {
-                    p.identifiers.erase(name);
+                const Json *old_location = next.find("location");
+                if (kv.second.is_null()) {
+                    next.remove(kv.first);
+                } else if (kv.first == "location" && kv.second.is_object() && old_location) {
+                    Json loc = merged(*old_location, kv.second);
+                    if (loc.size() == 0)
+                        next.remove("location");
+                    else
+                        next.set("location", std::move(loc));
                 } else {
-                    // Klaviyo keeps emails in lower case.
-                    const std::string value = name == "email" ? lower(v.extract<std::string>())
-                                                              : v.extract<std::string>();
-                    p.identifiers[name] = value;
-                    index_[index_key(name, value)] = p.id;
+                    next.set(kv.first, kv.second);
                 }
-            } else if (name == "properties") {
-                if (v.isEmpty())
-                    p.properties.clear();
-                else if (auto props = as_object(v))
-                    merge_fields(p.properties, *props);
-            } else if (name == "location") {
-                auto loc = as_object(v);
-                if (!loc) {
-                    p.attributes.erase(name);
-                    continue;
-                }
-                std::map<std::string, Poco::Dynamic::Var> fields;
-                if (auto current = p.attributes.find(name); current != p.attributes.end()) {
-                    for (const auto &f : *as_object(current->second))
-                        fields[f.first] = f.second;
-                }
-                merge_fields(fields, *loc);
-                if (fields.empty())
-                    p.attributes.erase(name);
-                else
-                    p.attributes[name] = to_object(fields);
-            } else if (name == "meta") {
-                continue; // event profiles carry meta inside attributes; the caller passes it
-            } else if (v.isEmpty()) {
-                p.attributes.erase(name);
-            } else {
-                p.attributes[name] = v;
             }
+            p.attributes = std::move(next);
         }
     }
-    auto patch = member_object(input.meta, "patch_properties");
-    if (!patch)
+    if (const Json *props = input.attributes.find("properties")) {
+        if (props->is_null())
+            p.properties = Json();
+        else if (props->is_object())
+            p.properties = p.properties.is_object() ? merged(p.properties, *props) : *props;
+    }
+    const Json &patch = input.meta["patch_properties"];
+    if (!patch.is_object())
         return;
-    if (auto append = member_object(patch, "append")) {
-        for (const auto &kv : *append) {
-            auto list = new_array();
-            auto current = p.properties.find(kv.first);
-            if (current != p.properties.end()) {
-                for (const auto &e : patch_values(current->second))
-                    list->add(e);
-            }
-            for (const auto &e : patch_values(kv.second))
-                list->add(e);
-            p.properties[kv.first] = list;
+    Json next = set_members(p.properties, false);
+    for (const auto &kv : patch["append"].members()) {
+        Json list = Json::array();
+        if (const Json *current = next.find(kv.first)) {
+            for (const auto &e : patch_values(*current))
+                list.push(e);
         }
+        for (const auto &e : patch_values(kv.second))
+            list.push(e);
+        next.set(kv.first, std::move(list));
     }
-    if (auto unappend = member_object(patch, "unappend")) {
-        for (const auto &kv : *unappend) {
-            auto current = p.properties.find(kv.first);
-            if (current == p.properties.end())
-                continue;
-            std::set<std::string> drop;
-            for (const auto &e : patch_values(kv.second))
-                drop.insert(to_json(e));
-            auto list = new_array();
-            for (const auto &e : patch_values(current->second)) {
-                if (!drop.count(to_json(e)))
-                    list->add(e);
-            }
-            p.properties[kv.first] = list;
+    for (const auto &kv : patch["unappend"].members()) {
+        const Json *current = next.find(kv.first);
+        if (!current)
+            continue;
+        const Json::Array drop = patch_values(kv.second);
+        Json list = Json::array();
+        for (const auto &e : patch_values(*current)) {
+            if (std::find(drop.begin(), drop.end(), e) == drop.end())
+                list.push(e);
         }
+        next.set(kv.first, std::move(list));
     }
-    if (patch->has("unset")) {
-        for (const auto &key : patch_values(patch->get("unset"))) {
-            if (key.isString())
-                p.properties.erase(key.extract<std::string>());
-        }
+    for (const auto &key : patch_values(patch["unset"])) {
+        if (key.is_string())
+            next.remove(key.as_string());
     }
+    p.properties = std::move(next);
 }
 
 void ProfileStore::add_to_list(const std::string &profile_id, const std::string &list_id) {
-    auto it = profiles_.find(profile_id);
-    if (it != profiles_.end())
-        it->second.lists.insert(list_id);
+    auto it = by_id_.find(profile_id);
+    if (it != by_id_.end())
+        profiles_[it->second].lists.insert(list_id);
 }
 
-Poco::JSON::Object::Ptr ProfileStore::resource(const Profile &p,
-                                               const std::string &base_url) const {
-    auto attrs = new_object();
-    auto ident = [&](const std::string &name) {
-        auto it = p.identifiers.find(name);
-        attrs->set(name, it == p.identifiers.end() ? Poco::Dynamic::Var()
-                                                   : Poco::Dynamic::Var(it->second));
-    };
-    auto attr = [&](const std::string &name) {
-        auto it = p.attributes.find(name);
-        attrs->set(name, it == p.attributes.end() ? Poco::Dynamic::Var() : it->second);
-    };
-    ident("email");
-    ident("phone_number");
-    ident("external_id");
+Json ProfileStore::resource(const Profile &p, const std::string &base_url) {
+    const Json view = p.attribute_view();
+    Json attrs = Json::object();
+    for (const char *name : {"email", "phone_number", "external_id"}) {
+        const std::string *v = p.identifier(name);
+        attrs.add(name, v ? Json(*v) : Json());
+    }
     for (const char *name : {"first_name", "last_name", "organization", "locale", "title", "image"})
-        attr(name);
-    attrs->set("created", iso_time(p.created));
-    attrs->set("updated", iso_time(p.updated));
-    attrs->set("last_event_date", Poco::Dynamic::Var());
-    auto location = new_object();
-    Poco::JSON::Object::Ptr stored;
-    if (auto it = p.attributes.find("location"); it != p.attributes.end())
-        stored = as_object(it->second);
+        attrs.add(name, view[name]);
+    attrs.add("created", iso_time(p.created));
+    attrs.add("updated", iso_time(p.updated));
+    attrs.add("last_event_date", Json());
+    Json location = Json::object();
     for (const char *name : {"address1", "address2", "city", "country", "latitude", "longitude",
                              "region", "zip", "timezone", "ip"})
-        location->set(name, stored && stored->has(name) ? stored->get(name) : Poco::Dynamic::Var());
-    attrs->set("location", location);
-    attrs->set("properties", to_object(p.properties));
-    auto data = new_object();
-    data->set("type", "profile");
-    data->set("id", p.id);
-    data->set("attributes", attrs);
-    auto links = new_object();
-    links->set("self", base_url + "/api/profiles/" + p.id + "/");
-    data->set("links", links);
-    auto doc = new_object();
-    doc->set("data", data);
+        location.add(name, view["location"][name]);
+    attrs.add("location", std::move(location));
+    attrs.add("properties", p.property_view());
+    Json links = Json::object();
+    links.add("self", base_url + "/api/profiles/" + p.id + "/");
+    Json data = Json::object();
+    data.add("type", "profile");
+    data.add("id", p.id);
+    data.add("attributes", std::move(attrs));
+    data.add("links", std::move(links));
+    Json doc = Json::object();
+    doc.add("data", std::move(data));
     return doc;
 }
 
-Poco::JSON::Object::Ptr ProfileStore::state(const Profile &p) {
-    auto obj = new_object();
-    obj->set("id", p.id);
+Json ProfileStore::state(const Profile &p) {
+    Json obj = Json::object();
+    obj.add("id", p.id);
     for (const auto &name : identifier_names()) {
-        auto it = p.identifiers.find(name);
-        obj->set(name,
-                 it == p.identifiers.end() ? Poco::Dynamic::Var() : Poco::Dynamic::Var(it->second));
+        const std::string *v = p.identifier(name);
+        obj.add(name, v ? Json(*v) : Json());
     }
-    obj->set("attributes", to_object(p.attributes));
-    obj->set("properties", to_object(p.properties));
-    auto lists = new_array();
+    obj.add("attributes", p.attribute_view());
+    obj.add("properties", p.property_view());
+    Json lists = Json::array();
     for (const auto &l : p.lists)
-        lists->add(l);
-    obj->set("lists", lists);
-    obj->set("created", iso_time(p.created));
-    obj->set("updated", iso_time(p.updated));
-    obj->set("writes", p.writes);
+        lists.push(l);
+    obj.add("lists", std::move(lists));
+    obj.add("created", iso_time(p.created));
+    obj.add("updated", iso_time(p.updated));
+    obj.add("writes", p.writes);
     return obj;
 }
 
-Poco::JSON::Array::Ptr ProfileStore::state_all() const {
-    auto arr = new_array();
-    for (const auto &id : order_)
-        arr->add(state(profiles_.at(id)));
+Json ProfileStore::state_all() const {
+    Json arr = Json::array();
+    for (const auto &p : profiles_)
+        arr.push(state(p));
     return arr;
 }
 

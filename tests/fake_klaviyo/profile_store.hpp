@@ -1,13 +1,12 @@
 #pragma once
 
 #include "ids.hpp"
+#include "json.hpp"
 
-#include <Poco/Dynamic/Var.h>
-#include <Poco/JSON/Array.h>
-#include <Poco/JSON/Object.h>
 #include <Poco/Timestamp.h>
 
-#include <map>
+#include <array>
+#include <deque>
 #include <optional>
 #include <set>
 #include <string>
@@ -20,20 +19,30 @@ namespace fake_klaviyo {
 /// (patch_properties), already validated.
 struct ProfileInput {
     std::optional<std::string> id;
-    Poco::JSON::Object::Ptr attributes; ///< may be null
-    Poco::JSON::Object::Ptr meta;       ///< may be null
+    Json attributes; ///< an object, or null
+    Json meta;       ///< an object, or null
 };
 
-/// One stored profile.
+/// One stored profile. `attributes` and `properties` share the objects a request carried (a
+/// bulk import copies nothing); an update replaces them with merged copies. Read them through
+/// the views: a member counts only when it is not null, and the attribute view leaves out the
+/// identifiers, "properties" and "meta".
 struct Profile {
     std::string id;
-    std::map<std::string, std::string> identifiers;       ///< email, phone_number, external_id, ...
-    std::map<std::string, Poco::Dynamic::Var> attributes; ///< first_name, ..., location (set only)
-    std::map<std::string, Poco::Dynamic::Var> properties; ///< custom properties (set only)
+    std::array<std::string, 5> identifiers; ///< by ProfileStore::identifier_names(); "" = none
+    Json attributes;
+    Json properties;
     std::set<std::string> lists; ///< list ids from bulk-import relationships
     Poco::Timestamp created;
     Poco::Timestamp updated;
     long long writes = 0; ///< how many times it was created or updated
+
+    /// The identifier `name` ("email", ...), or nullptr when the profile has none.
+    const std::string *identifier(const std::string &name) const;
+    /// The set attributes (first_name, ..., location).
+    Json attribute_view() const;
+    /// The set custom properties.
+    Json property_view() const;
 };
 
 /// Profiles merged by identifier the way Klaviyo's upserts do: any identifier finds the profile
@@ -70,21 +79,30 @@ class ProfileStore {
     std::size_t size() const { return profiles_.size(); }
     void clear();
 
-    /// The JSON:API profile resource, as profile-import returns it.
-    Poco::JSON::Object::Ptr resource(const Profile &p, const std::string &base_url) const;
+    /// The JSON:API profile resource document, as profile-import returns it.
+    static Json resource(const Profile &p, const std::string &base_url);
     /// The state view: {id, email, phone_number, external_id, anonymous_id, _kx, attributes,
     /// properties, lists, created, updated, writes}.
-    static Poco::JSON::Object::Ptr state(const Profile &p);
+    static Json state(const Profile &p);
     /// All profiles in creation order (state view).
-    Poco::JSON::Array::Ptr state_all() const;
+    Json state_all() const;
 
   private:
-    static std::string index_key(const std::string &name, const std::string &value);
-    void apply(Profile &p, const ProfileInput &input, const std::set<std::string> &skip);
+    using Index = std::unordered_map<std::string, std::size_t>; ///< value -> position in profiles_
 
-    std::unordered_map<std::string, Profile> profiles_;
-    std::vector<std::string> order_;
-    std::unordered_map<std::string, std::string> index_; ///< index_key -> profile id
+    /// The index of identifier `slot`, and the key a value has in it (emails in lower case).
+    Index &index(std::size_t slot) { return indexes_[slot]; }
+    static std::string index_value(std::size_t slot, const std::string &value);
+    std::optional<std::size_t> lookup(std::size_t slot, const std::string &value) const;
+    void apply(Profile &p,
+               std::size_t position,
+               const ProfileInput &input,
+               const std::set<std::string> &skip,
+               bool fresh);
+
+    std::deque<Profile> profiles_; ///< in creation order
+    std::unordered_map<std::string, std::size_t> by_id_;
+    std::array<Index, 5> indexes_; ///< one per identifier_names() entry
 };
 
 } // namespace fake_klaviyo
