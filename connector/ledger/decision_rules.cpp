@@ -46,8 +46,11 @@ Decision incremental(const StoredRecord &stored,
                      bool retry_failed) noexcept {
     const bool same = stored.hash == hash;
     switch (stored.state) {
-    case RecordState::Pending:
     case RecordState::InFlight:
+        if (stored.in_open_job) // the job still runs and will report it: do not send it twice
+            return same ? Decision::Unchanged : Decision::Changed;
+        return Decision::Retry;
+    case RecordState::Pending:
     case RecordState::Transient:
         return Decision::Retry;
     case RecordState::Failed:

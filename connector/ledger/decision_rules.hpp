@@ -33,14 +33,16 @@ struct StoredRecord {
     RecordState state = RecordState::Pending;
     bool seen_in_this_run = false; ///< the query already returned this key in this run
     bool ever_sent = false;        ///< Klaviyo accepted some version of it (last_sent_run set)
+    bool in_open_job = false;      ///< in flight in a bulk job not finished yet
 };
 
 /// The diff rules (pure; the ledger applies the result). `stored` is null for an unknown key.
 /// Profiles: unknown -> New; sent with the same hash -> Unchanged, else Changed; failed with the
 /// same hash -> SkipFailed (Retry with retry_failed), else Changed; pending, in flight or
-/// transient -> Retry; rejected -> New when never sent, else as sent. Events: the same, except a
-/// sent event is Unchanged whatever its hash. full_resync turns Unchanged and SkipFailed into
-/// Retry. A key seen earlier in this run is a Duplicate whatever else holds.
+/// transient -> Retry, except in flight in an open bulk job: Unchanged with the same hash (the
+/// job will report it), else Changed; rejected -> New when never sent, else as sent. Events: the
+/// same, except a sent event is Unchanged whatever its hash. full_resync turns Unchanged and
+/// SkipFailed into Retry. A key seen earlier in this run is a Duplicate whatever else holds.
 Decision decide(const StoredRecord *stored,
                 const std::string &hash,
                 Target target,

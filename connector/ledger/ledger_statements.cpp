@@ -35,7 +35,9 @@ std::string sql(const char *a, const char *b, const char *c = "") {
 
 LedgerStatements::LedgerStatements(Database &db)
     : select_record(db,
-                    "SELECT id, hash, state, last_run, last_sent_run IS NOT NULL "
+                    "SELECT id, hash, state, last_run, last_sent_run IS NOT NULL, "
+                    "state = 2 AND job_id IS NOT NULL AND EXISTS (SELECT 1 FROM jobs j "
+                    "WHERE j.sync_id = records.sync_id AND j.job_id = records.job_id) "
                     "FROM records WHERE sync_id = ?1 AND key = ?2"),
       insert_record(db,
                     "INSERT INTO records (sync_id, key, hash, state, first_run, last_run) "

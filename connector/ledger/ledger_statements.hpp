@@ -10,7 +10,7 @@ struct LedgerStatements {
     explicit LedgerStatements(Database &db);
 
     // diff
-    Statement select_record;    ///< sync, key -> id, hash, state, last_run, ever sent
+    Statement select_record;    ///< sync, key -> id, hash, state, last_run, ever sent, in open job
     Statement insert_record;    ///< sync, key, hash, run -> new pending record
     Statement update_resend;    ///< id, hash, run: pending again with this hash
     Statement save_payload;     ///< record id, profile, event

@@ -505,6 +505,7 @@ class SqliteLedger::Impl {
         found.stored.state = *parsed;
         found.stored.seen_in_this_run = q.column_int(3) == run_id_;
         found.stored.ever_sent = q.column_int(4) != 0;
+        found.stored.in_open_job = q.column_int(5) != 0;
         return found;
     }
 

@@ -114,3 +114,12 @@ TEST_CASE("RecordState: codes are the stored ones, unsent states first", "[ledge
     CHECK_FALSE(state_from_code(0).has_value());
     CHECK_FALSE(state_from_code(7).has_value());
 }
+
+TEST_CASE("decide: a record in flight in an open bulk job is not sent again unless changed",
+          "[ledger]") {
+    StoredRecord in_job = stored(RecordState::InFlight);
+    in_job.in_open_job = true;
+    CHECK(profile(in_job, "h1") == Decision::Unchanged);
+    CHECK(profile(in_job, "h2") == Decision::Changed);
+    CHECK(profile(in_job, "h1", true) == Decision::Retry);
+}

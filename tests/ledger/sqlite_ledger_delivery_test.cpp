@@ -13,6 +13,7 @@
 using namespace connector;
 using connector::ledger::SqliteLedger;
 using connector::ledger::test::diff_keys;
+using connector::ledger::test::exec_sql;
 using connector::ledger::test::make_record;
 using connector::ledger::test::query_int;
 using connector::ledger::test::query_text;
@@ -260,4 +261,41 @@ TEST_CASE("SqliteLedger: outcomes for unknown keys change nothing, long messages
     CHECK(stored.size() <= 2003);
     CHECK(stored.size() >= 2000);
     CHECK(stored.substr(stored.size() - 3) == "...");
+}
+
+TEST_CASE("SqliteLedger: a record waiting for an open job is not resent when the query "
+          "returns it",
+          "[ledger][integration]") {
+    test::TempDir dir;
+    const std::string path = dir.file("l.sqlite");
+    SqliteLedger ledger(path, "s", Target::Profiles, {});
+    ledger.begin_run(run_options(Target::Profiles));
+    const auto batch = std::vector<Record>{make_record("a", "h1", Target::Profiles),
+                                           make_record("b", "h1", Target::Profiles),
+                                           make_record("c", "h1", Target::Profiles)};
+    ledger.diff(batch);
+    ledger.on_in_flight({&batch[0], &batch[1], &batch[2]});
+    ledger.on_job_submitted("job-1", {"a", "b", "c"});
+    ledger.end_run("interrupted", {});
+
+    // The next run resumes job-1 while its query returns the same records.
+    ledger.begin_run(run_options(Target::Profiles));
+    CHECK(ledger.job_keys("job-1") == std::vector<std::string>{"a", "b", "c"});
+    CHECK(diff_keys(ledger, {"a", "b"}, "h1", Target::Profiles) ==
+          std::vector<Decision>{Decision::Unchanged, Decision::Unchanged});
+    CHECK(diff_keys(ledger, {"c"}, "h2", Target::Profiles) ==
+          std::vector<Decision>{Decision::Changed});
+    CHECK(state_of(path, "a") == "in_flight");
+    ledger.on_outcomes({{"a", Outcome::Sent, "", ""}, {"b", Outcome::Sent, "", ""}});
+    ledger.on_job_finished("job-1");
+    ledger.end_run("success", {});
+    CHECK(state_of(path, "a") == "sent");
+    CHECK(state_of(path, "c") == "pending");
+
+    // Once the job is finished, an in-flight record it did not report is sent again.
+    exec_sql(path, "UPDATE records SET state = 2 WHERE key = 'b'");
+    ledger.begin_run(run_options(Target::Profiles));
+    CHECK(diff_keys(ledger, {"b"}, "h1", Target::Profiles) ==
+          std::vector<Decision>{Decision::Retry});
+    ledger.end_run("success", {});
 }
