@@ -59,11 +59,16 @@ class Statement {
 
     Statement &bind(int index, std::int64_t value);
     Statement &bind(int index, const std::string &value);
+    /// Deleted: text is bound without a copy, so a temporary would dangle by step().
+    Statement &bind(int index, std::string &&value) = delete;
+    Statement &bind(int index, const char *value) = delete;
     /// Binds `value` as a BLOB (raw bytes).
     Statement &bind_blob(int index, const std::string &value);
+    Statement &bind_blob(int index, std::string &&value) = delete;
     Statement &bind_null(int index);
     /// Binds `value`, or NULL when it is empty.
     Statement &bind_or_null(int index, const std::string &value);
+    Statement &bind_or_null(int index, std::string &&value) = delete;
 
     /// Steps once: true when a row is ready, false when done. Throws LedgerError.
     bool step();

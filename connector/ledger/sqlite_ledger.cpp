@@ -111,7 +111,8 @@ class SqliteLedger::Impl {
             std::lock_guard<std::mutex> guard(mutex_);
             Transaction txn(db_);
             flush_rejections();
-            s_->end_run.bind(1, std::string("failed")).bind(2, now_unix_seconds());
+            const std::string failed = "failed";
+            s_->end_run.bind(1, failed).bind(2, now_unix_seconds());
             for (int i = 3; i <= 14; ++i)
                 s_->end_run.bind(i, std::int64_t{0});
             s_->end_run.bind(15, run_id_).run();
@@ -137,11 +138,12 @@ class SqliteLedger::Impl {
             // We hold the sync's lock, so a run still marked running died without ending.
             s_->mark_crashed.bind(1, now_unix_seconds()).bind(2, sync_id_).run();
             read_last_complete(start);
+            const std::string host = host_name();
             s_->insert_run.bind(1, sync_id_)
                 .bind(2, options.started_at.unix_seconds)
                 .bind(3, std::int64_t{options.started_at.nanos})
                 .bind(4, std::int64_t{getpid()})
-                .bind(5, host_name())
+                .bind(5, host)
                 .bind(6, std::int64_t{options.full_resync})
                 .bind(7, std::int64_t{options.retry_failed})
                 .run();
@@ -313,7 +315,8 @@ class SqliteLedger::Impl {
             // Sent without a diff (not the sync's way, but the record must be resendable).
             Statement &q = s_->insert_in_flight;
             q.bind(1, sync_id_).bind(2, r->key).bind(4, run_id_);
-            bind_hash(q, 3, store_hash(r->hash));
+            const StoredHash hash = store_hash(r->hash); // bound without a copy: keep it alive
+            bind_hash(q, 3, hash);
             q.run();
             save_payload(db_.last_insert_rowid(), *r);
         }
@@ -422,10 +425,8 @@ class SqliteLedger::Impl {
         if (id == 0) {
             Statement insert(db_,
                              "INSERT INTO syncs (name, target, created_at) VALUES (?1, ?2, ?3)");
-            insert.bind(1, sync_name_)
-                .bind(2, std::string(to_string(target_)))
-                .bind(3, now_unix_seconds())
-                .run();
+            const std::string target = to_string(target_);
+            insert.bind(1, sync_name_).bind(2, target).bind(3, now_unix_seconds()).run();
             id = db_.last_insert_rowid();
         }
         txn.commit();
@@ -528,6 +529,7 @@ class SqliteLedger::Impl {
         else
             q.bind(index, hash.bytes);
     }
+    static void bind_hash(Statement &q, int index, StoredHash &&hash) = delete;
 
     Decision diff_one(const Record &r) {
         const std::optional<Lookup> found = lookup(r.key);

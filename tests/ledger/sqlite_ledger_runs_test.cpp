@@ -135,12 +135,12 @@ TEST_CASE("SqliteLedger: a dry run decides as a real run and leaves the file as 
         "SELECT id || '|' || status || '|' || IFNULL(ended_at, '') FROM runs UNION ALL "
         "SELECT job_id FROM jobs ORDER BY 1)";
     const std::string before = query_text(path, dump_sql);
-    const auto size_before = [&] {
+    const auto size_of = [](const std::string &file) {
         struct stat st {};
-        stat(path.c_str(), &st);
-        return st.st_size;
+        return stat(file.c_str(), &st) == 0 ? static_cast<long long>(st.st_size) : -1LL;
     };
-    const auto bytes_before = size_before();
+    const auto bytes_before = size_of(path);
+    const auto wal_before = size_of(path + "-wal");
     const std::string file_before = test::read_file(path);
 
     RunOptions o = run_options(Target::Profiles);
@@ -158,13 +158,17 @@ TEST_CASE("SqliteLedger: a dry run decides as a real run and leaves the file as 
     std::vector<std::string> examples;
     CHECK(ledger.gone(examples, 10) == 1);
     CHECK(examples == std::vector<std::string>{"c"});
+    ledger.record_rejection(Rejection{9, "email", "invalid_email", "bad", "e"});
+    CHECK(diff_keys(ledger, {"e"}, "h1", Target::Profiles) ==
+          std::vector<Decision>{Decision::Duplicate});
     ledger.on_in_flight({&batch[1]}); // ignored in a dry run
     ledger.on_outcomes({{"b", Outcome::Failed, "x", "y"}});
     ledger.end_run("success", {});
 
     CHECK(query_text(path, dump_sql) == before);
     CHECK(test::read_file(path) == file_before);
-    CHECK(size_before() == bytes_before);
+    CHECK(size_of(path) == bytes_before);
+    CHECK(size_of(path + "-wal") == wal_before); // nothing written to the WAL either
 
     // A real run afterwards sees none of the dry run.
     ledger.begin_run(run_options(Target::Profiles));
