@@ -40,7 +40,8 @@ class StatusReader {
         if (per_run_rejections_)
             rejections_.emplace(db_, "SELECT code, count, example_row, example_column, "
                                      "example_key, example_message FROM run_rejections "
-                                     "WHERE run_id = ?1 ORDER BY count DESC, code LIMIT ?2");
+                                     "WHERE run_id = (SELECT MAX(id) FROM runs WHERE "
+                                     "sync_id = ?1) ORDER BY count DESC, code LIMIT ?2");
     }
 
     SyncStatus read(std::int64_t sync_id,
@@ -101,10 +102,11 @@ class StatusReader {
                 s.top_failures.push_back(std::move(f));
             }
         }
-        if (per_run_rejections_ && !s.runs.empty()) {
+        if (per_run_rejections_) {
+            // The latest run's rejections, whatever number of runs the caller asked to see.
             Statement &q = *rejections_;
             ResetOnExit reset(q);
-            q.bind(1, s.runs.front().id).bind(2, std::int64_t{max_reasons});
+            q.bind(1, sync_id).bind(2, std::int64_t{max_reasons});
             while (q.step()) {
                 FailureReason f;
                 f.state = "rejected";

@@ -71,7 +71,8 @@ struct StatusReport {
     std::vector<SyncStatus> syncs; ///< by name
 };
 
-/// Reads the status of `sync_name` (every sync when empty) with its last `last_runs` runs and
+/// Reads the status of `sync_name` (every sync when empty) with its last `last_runs` runs (all
+/// when negative) and
 /// its `max_reasons` most common failure reasons. Read-only: takes no lock and never writes, so
 /// it works while a run is going on. Throws LedgerError when the file is missing, unreadable or
 /// newer than this build, ConfigError when `sync_name` is not in the file (naming those that

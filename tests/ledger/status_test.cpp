@@ -138,6 +138,10 @@ TEST_CASE("read_status: runs, records by state, top failures and open jobs",
         const StatusReport small = read_status(path, "orders:klaviyo_events", 1, 2);
         CHECK(small.syncs[0].runs.size() == 1);
         CHECK(small.syncs[0].top_failures.size() == 2);
+        const StatusReport no_runs = read_status(path, "orders:klaviyo_events", 0);
+        CHECK(no_runs.syncs[0].runs.empty());
+        REQUIRE_FALSE(no_runs.syncs[0].top_failures.empty());
+        CHECK(no_runs.syncs[0].top_failures[0].code == "missing_identifier");
     }
 }
 
