@@ -54,9 +54,10 @@ std::string truncate_utf8(const std::string &text, std::size_t max_bytes) {
     return text.substr(0, cut) + "...";
 }
 
-// Creates the parent directories (0700: the ledger holds customer data) and the file itself
-// with mode 0600 before SQLite opens it; SQLite gives its -wal and -shm files the same mode.
-const std::string &create_file(const std::string &path, const std::string &sync_name) {
+// Checks the names, then creates the parent directories (0700: the ledger holds customer data)
+// and the file itself with mode 0600 before SQLite opens it; SQLite gives its -wal and -shm
+// files the same mode.
+const std::string &prepare_file(const std::string &path, const std::string &sync_name) {
     if (path.empty())
         throw ConfigError("the ledger path is empty");
     if (sync_name.empty())
@@ -94,7 +95,7 @@ class SqliteLedger::Impl {
   public:
     Impl(const std::string &path, const std::string &sync_name, Target target, OpenOptions options)
         : path_(path), sync_name_(sync_name), target_(target),
-          lock_(create_file(path, sync_name), sync_name, options.wait_lock_seconds),
+          lock_(prepare_file(path, sync_name), sync_name, options.wait_lock_seconds),
           db_(path, Database::Mode::ReadWrite) {
         configure();
         migrate(db_);
