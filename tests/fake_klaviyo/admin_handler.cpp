@@ -33,8 +33,7 @@ void AdminHandler::handleRequest(Poco::Net::HTTPServerRequest &request,
     const std::string path = uri.getPath();
     const std::string method = request.getMethod();
     std::string body;
-    if (!read_body(request, limits::max_body, body)) {
-        response.setKeepAlive(false);
+    if (!read_body(request, response, limits::max_body, body)) {
         return send_message(response, 413, "body too large");
     }
     try {

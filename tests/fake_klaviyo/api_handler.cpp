@@ -301,8 +301,7 @@ void ApiHandler::handleRequest(Poco::Net::HTTPServerRequest &request,
                                         ? limits::max_profile_import_body
                                         : limits::max_body;
             std::string body;
-            if (!read_body(request, cap, body)) {
-                response.setKeepAlive(false);
+            if (!read_body(request, response, cap, body)) {
                 send_errors(
                     response,
                     {simple_error(413, "request_too_large", "Request entity too large.",

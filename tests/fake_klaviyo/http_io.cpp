@@ -9,23 +9,46 @@
 
 namespace fake_klaviyo {
 
-bool read_body(Poco::Net::HTTPServerRequest &request, std::size_t limit, std::string &out) {
+namespace {
+constexpr std::size_t drain_cap = 32 * 1024 * 1024;
+}
+
+bool read_body(Poco::Net::HTTPServerRequest &request,
+               Poco::Net::HTTPServerResponse &response,
+               std::size_t limit,
+               std::string &out) {
     out.clear();
-    if (request.hasContentLength()) {
-        const auto length = request.getContentLength64();
-        if (length > static_cast<Poco::Int64>(limit))
-            return false;
-        out.reserve(static_cast<std::size_t>(length));
-    }
     std::istream &in = request.stream();
     char buffer[65536];
+    bool fits = true;
+    if (request.hasContentLength()) {
+        const auto length = request.getContentLength64();
+        if (length > static_cast<Poco::Int64>(drain_cap)) {
+            response.setKeepAlive(false);
+            return false;
+        }
+        if (length > static_cast<Poco::Int64>(limit))
+            fits = false;
+        else
+            out.reserve(static_cast<std::size_t>(length));
+    }
+    std::size_t seen = 0;
     while (in) {
         in.read(buffer, sizeof buffer);
-        out.append(buffer, static_cast<std::size_t>(in.gcount()));
-        if (out.size() > limit)
+        const auto n = static_cast<std::size_t>(in.gcount());
+        seen += n;
+        if (fits && seen <= limit) {
+            out.append(buffer, n);
+        } else {
+            fits = false;
+            out.clear();
+        }
+        if (seen > drain_cap) {
+            response.setKeepAlive(false);
             return false;
+        }
     }
-    return true;
+    return fits;
 }
 
 void discard_body(Poco::Net::HTTPServerRequest &request,
@@ -34,8 +57,7 @@ void discard_body(Poco::Net::HTTPServerRequest &request,
     if (request.hasContentLength() && request.getContentLength64() == 0)
         return;
     std::string ignored;
-    if (!read_body(request, limit, ignored))
-        response.setKeepAlive(false);
+    read_body(request, response, limit, ignored);
 }
 
 void send_json(Poco::Net::HTTPServerResponse &response, int status, const Json &doc) {

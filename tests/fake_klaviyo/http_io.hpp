@@ -14,9 +14,14 @@ namespace fake_klaviyo {
 
 class IdGenerator;
 
-/// Reads the request body into `out`, at most `limit` bytes. Returns false (and stops reading)
-/// when the body is larger; the connection must then be closed after the answer.
-bool read_body(Poco::Net::HTTPServerRequest &request, std::size_t limit, std::string &out);
+/// Reads the request body into `out`, at most `limit` bytes. Returns false when the body is
+/// larger: then the rest is read and discarded (up to 32 MB), so the client gets to read the
+/// answer instead of a reset; when even that is not enough, the response is marked to close the
+/// connection.
+bool read_body(Poco::Net::HTTPServerRequest &request,
+               Poco::Net::HTTPServerResponse &response,
+               std::size_t limit,
+               std::string &out);
 /// Reads and discards the body (up to `limit`), so the connection can serve the next request;
 /// when the body is larger, marks the response to close the connection.
 void discard_body(Poco::Net::HTTPServerRequest &request,
