@@ -15,7 +15,7 @@ packages=(
     # UTF-16 conversion and IANA time zones in the warehouse stage
     libicu-dev
     # tests, format check and measurements
-    catch2 clang-format time procps
+    catch2 clang-format time procps curl
 )
 
 missing=()

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Generates a synthetic shop warehouse (SQLite) with N customers and about 2N orders, for the
+# Generates a synthetic shop warehouse (SQLite) with N customers and N orders, for the
 # benchmark. Deterministic: the same N gives the same rows.
 #   scripts/bench/gen_warehouse.sh OUT.db N
 # Valid, unique identifiers for every customer: email cust<N>@example.com and a US number
@@ -47,7 +47,7 @@ SELECT i,
        i % 5,
        datetime(1704067200 + (i * 37) % 63072000, 'unixepoch')
 FROM seq;
-WITH RECURSIVE seq(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM seq WHERE i < 2 * $n)
+WITH RECURSIVE seq(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM seq WHERE i < $n)
 INSERT INTO orders
 SELECT i,
        1 + (i * 48271) % $n,
