@@ -81,7 +81,8 @@ class Ledger : public DeliveryListener {
     /// Counts records that the last successful run saw and this run did not, and fills up to
     /// `max_examples` of their keys.
     virtual std::uint64_t gone(std::vector<std::string> &examples, std::size_t max_examples) = 0;
-    /// Ends the run with a status ("success", "partial", "failed", "interrupted") and counts.
+    /// Ends the run with a status ("success", "partial", "failed", "interrupted", or "limited" for
+    /// a --limit run, which does not move last_success_started_at) and counts.
     /// In a dry run this discards everything the run wrote.
     virtual void end_run(const std::string &status, const RunCounts &counts) = 0;
 };
