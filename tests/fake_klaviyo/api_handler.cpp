@@ -297,6 +297,7 @@ void ApiHandler::handleRequest(Poco::Net::HTTPServerRequest &request,
                     b_.ids);
                 return finish(415);
             }
+            b_.counters.add("content_type " + media);
             const std::size_t cap = r.operation == "create_or_update_profile"
                                         ? limits::max_profile_import_body
                                         : limits::max_body;
