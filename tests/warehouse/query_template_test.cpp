@@ -18,15 +18,22 @@ TEST_CASE("prepare_query: placeholders become ? markers in order", "[warehouse]"
                                                       QueryParameter::LastSuccessStartedAt});
 }
 
-TEST_CASE("prepare_query: comments and quoted text are left alone", "[warehouse]") {
-    const auto q = prepare_query("-- uses {{run_started_at}} below\n"
-                                 "select 'it''s {not} a marker', \"col{{x\" /* {{nope}} */ "
+TEST_CASE("prepare_query: comments are removed, quoted text is left alone", "[warehouse]") {
+    const auto q = prepare_query("-- uses {{run_started_at}} below; really\n"
+                                 "select 'it''s {not} a -- marker', \"col{{x\" /* {{nope}};\n */ "
                                  "from t where a > {{run_started_at}}",
                                  "q.sql");
-    CHECK(q.sql == "-- uses {{run_started_at}} below\n"
-                   "select 'it''s {not} a marker', \"col{{x\" /* {{nope}} */ "
+    CHECK(q.sql == "\n"
+                   "select 'it''s {not} a -- marker', \"col{{x\"  \n "
                    "from t where a > ?");
     CHECK(q.parameters.size() == 1);
+}
+
+TEST_CASE("prepare_query: optimizer hints and executable comments stay", "[warehouse]") {
+    CHECK(prepare_query("select /*+ SeqScan(t) */ a from t", "q.sql").sql ==
+          "select /*+ SeqScan(t) */ a from t");
+    CHECK(prepare_query("select /*!40001 SQL_NO_CACHE */ a from t", "q.sql").sql ==
+          "select /*!40001 SQL_NO_CACHE */ a from t");
 }
 
 TEST_CASE("prepare_query: a final semicolon and what follows it are dropped", "[warehouse]") {

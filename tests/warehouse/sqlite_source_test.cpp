@@ -467,3 +467,14 @@ TEST_CASE("OdbcSource (SQLite): the Chinook sample reads with accented names int
     CHECK(to_iso8601(as<Timestamp>(invoices.rows[0].values[0])) == "2021-01-01T00:00:00Z");
     CHECK(as<Decimal>(invoices.rows[0].values[1]).digits == "1.98");
 }
+
+TEST_CASE("OdbcSource (SQLite): a semicolon inside a comment does not end the query",
+          "[warehouse][integration]") {
+    const auto result = read_all(options_for(sqlite_connection(":memory:")),
+                                 "-- customers; the VIP ones\n"
+                                 "SELECT 1 AS one /* first; then */, 2 AS two;\n"
+                                 "-- done;\n");
+    REQUIRE(result.rows.size() == 1);
+    CHECK(as<std::int64_t>(result.rows[0].values[0]) == 1);
+    CHECK(as<std::int64_t>(result.rows[0].values[1]) == 2);
+}

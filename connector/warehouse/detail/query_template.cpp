@@ -39,19 +39,29 @@ PreparedQuery prepare_query(const std::string &text, const std::string &query_na
 
     while (i < n) {
         const char c = text[i];
+        // Comments are not sent: NOTE(SQLite ODBC 0.9998) the driver ends the statement at a ';'
+        // even inside a comment ("only one SQL statement allowed"). Newlines are kept so the
+        // driver's line numbers still match the file. Hints and executable comments
+        // (/*+ ... */, /*! ... */) are SQL to some engines and stay.
         // -- comment to the end of the line
         if (c == '-' && i + 1 < n && text[i + 1] == '-') {
             const auto end = text.find('\n', i);
-            const auto stop = end == std::string::npos ? n : end;
-            out.sql.append(text, i, stop - i);
-            i = stop;
+            i = end == std::string::npos ? n : end;
             continue;
         }
         // /* block comment */
         if (c == '/' && i + 1 < n && text[i + 1] == '*') {
             const auto end = text.find("*/", i + 2);
             const auto stop = end == std::string::npos ? n : end + 2;
-            out.sql.append(text, i, stop - i);
+            if (i + 2 < n && (text[i + 2] == '+' || text[i + 2] == '!')) {
+                out.sql.append(text, i, stop - i);
+            } else {
+                out.sql.push_back(' ');
+                out.sql.append(static_cast<std::size_t>(
+                                   std::count(text.begin() + static_cast<long>(i),
+                                              text.begin() + static_cast<long>(stop), '\n')),
+                               '\n');
+            }
             i = stop;
             continue;
         }

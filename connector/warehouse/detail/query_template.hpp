@@ -16,8 +16,9 @@ struct PreparedQuery {
 };
 
 /// Replaces `{{last_success_started_at}}` and `{{run_started_at}}` (spaces inside the braces
-/// allowed) by `?` outside string literals, quoted identifiers and comments, and drops a final
-/// `;` (psqlODBC wraps the query in a cursor, where a `;` is a syntax error).
+/// allowed) by `?` outside string literals, quoted identifiers and comments, removes comments
+/// (keeping their newlines, and keeping /*+ hints */ and /*! executable comments */), and drops
+/// a final `;` (psqlODBC wraps the query in a cursor, where a `;` is a syntax error).
 /// Throws ConfigError naming `query_name` and the line for an unknown `{{name}}`, for a
 /// placeholder inside quotes (it would be text, not a parameter), and for an empty query.
 PreparedQuery prepare_query(const std::string &text, const std::string &query_name);
