@@ -5,8 +5,7 @@
 -- The last_success_started_at placeholder (below, in double braces) is the start time of the
 -- last successful run of this sync (the Unix epoch before the first one), bound as a timestamp
 -- parameter, never pasted into the SQL. The first run therefore reads every order, each daily
--- run after it reads only the new ones. (No semicolons in these comments: the SQLite ODBC
--- driver takes one even inside a comment for the end of a statement.)
+-- run after it reads only the new ones.
 -- The comparison is >=, and the window overlaps the previous run a little on purpose: an order
 -- read twice keeps its unique id, and the ledger never sends an event twice.
 --
