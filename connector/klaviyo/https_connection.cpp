@@ -16,6 +16,7 @@
 #include <algorithm>
 #include <cctype>
 #include <fstream>
+#include <sstream>
 #include <sys/socket.h>
 
 namespace connector::klaviyo {
@@ -25,6 +26,25 @@ std::string lower(std::string s) {
     std::transform(s.begin(), s.end(), s.begin(),
                    [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
     return s;
+}
+
+// NOTE(Poco 1.11): HTTPResponse keeps the status as an HTTPStatus enum whose enumerators end at
+// 511, so reading a Cloudflare 52x through getStatus() loads an out-of-range enum value (UB;
+// UBSan stops there). write() prints the number from inside Poco: parse it from the status line.
+int status_code(const Poco::Net::HTTPResponse &response) {
+    std::ostringstream head;
+    response.write(head);
+    const std::string line = head.str();
+    const auto space = line.find(' ');
+    if (space == std::string::npos)
+        return 0;
+    int status = 0;
+    for (std::size_t i = space + 1; i < line.size() && i < space + 4; ++i) {
+        if (!std::isdigit(static_cast<unsigned char>(line[i])))
+            return 0;
+        status = status * 10 + (line[i] - '0');
+    }
+    return status;
 }
 
 Poco::Timespan span(std::chrono::milliseconds ms) {
@@ -128,7 +148,7 @@ HttpResult HttpsConnection::perform(const std::string &method,
         std::istream &in = session.receiveResponse(response);
         Poco::StreamCopier::copyToString(in, result.response.body);
         socket_fd_.store(-1);
-        result.response.status = static_cast<int>(response.getStatus());
+        result.response.status = status_code(response);
         for (const auto &[name, value] : response)
             result.response.headers[lower(name)] = value;
         if (!in.good() && !in.eof())

@@ -17,6 +17,7 @@
 
 #include <algorithm>
 #include <cctype>
+#include <condition_variable>
 #include <cstdlib>
 #include <mutex>
 #include <thread>
@@ -46,6 +47,9 @@ struct ScriptedServer::Impl {
     Responder responder;
     std::string host;
     mutable std::mutex mutex;
+    std::condition_variable changed;
+    bool stopping = false;
+    int handlers = 0; ///< requests being handled now
     std::vector<RecordedRequest> requests;
     std::unique_ptr<Poco::Net::HTTPServer> server;
     unsigned short port = 0;
@@ -65,6 +69,18 @@ class Handler : public Poco::Net::HTTPRequestHandler {
 
     void handleRequest(Poco::Net::HTTPServerRequest &request,
                        Poco::Net::HTTPServerResponse &response) override {
+        struct Count {
+            explicit Count(ScriptedServer::Impl &i) : impl(i) {
+                std::lock_guard<std::mutex> lock(impl.mutex);
+                ++impl.handlers;
+            }
+            ~Count() {
+                std::lock_guard<std::mutex> lock(impl.mutex);
+                --impl.handlers;
+                impl.changed.notify_all();
+            }
+            ScriptedServer::Impl &impl;
+        } count(impl_);
         RecordedRequest recorded;
         recorded.method = request.getMethod();
         recorded.uri = request.getURI();
@@ -76,8 +92,11 @@ class Handler : public Poco::Net::HTTPRequestHandler {
         }
         Poco::StreamCopier::copyToString(request.stream(), recorded.body);
         const ScriptedResponse scripted = impl_.answer(std::move(recorded));
-        if (scripted.delay.count() > 0)
-            std::this_thread::sleep_for(scripted.delay);
+        if (scripted.delay.count() > 0) {
+            // Interruptible, so that a stopping server never waits for a long delay.
+            std::unique_lock<std::mutex> lock(impl_.mutex);
+            impl_.changed.wait_for(lock, scripted.delay, [this] { return impl_.stopping; });
+        }
         if (scripted.drop) {
             auto &impl = static_cast<Poco::Net::HTTPServerRequestImpl &>(request);
             impl.socket().shutdown();
@@ -132,7 +151,20 @@ ScriptedServer::ScriptedServer(Responder responder, const std::string &host)
 }
 
 ScriptedServer::~ScriptedServer() {
+    {
+        std::lock_guard<std::mutex> lock(impl_->mutex);
+        impl_->stopping = true;
+        impl_->changed.notify_all();
+    }
     impl_->server->stopAll(true);
+    // NOTE(Poco 1.11): stopAll() does not join the connection threads; one still writing an
+    // answer after the test returned would touch freed statics at exit (ASan). Wait for them.
+    std::unique_lock<std::mutex> lock(impl_->mutex);
+    impl_->changed.wait_for(lock, std::chrono::seconds(10),
+                            [this] { return impl_->handlers == 0; });
+    lock.unlock();
+    for (int i = 0; i < 1000 && impl_->server->currentConnections() > 0; ++i)
+        std::this_thread::sleep_for(std::chrono::milliseconds(10));
 }
 
 unsigned short ScriptedServer::port() const {
