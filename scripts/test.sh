@@ -13,7 +13,9 @@ cmake -S . -B "$build" -DCMAKE_BUILD_TYPE=Debug -DCONNECTOR_SANITIZE=ON \
     -DCONNECTOR_WARNINGS_AS_ERRORS=ON >/dev/null
 cmake --build "$build" -j "$jobs"
 
-bash scripts/format.sh --check
+# The format check runs first but fails the script only at the end, so one run reports both.
+format_ok=1
+bash scripts/format.sh --check || format_ok=0
 
 # PostgreSQL refuses to run as root: the cluster runs as the postgres user, in a folder it can
 # reach, and is removed when this script ends, whatever the tests did.
@@ -24,4 +26,9 @@ trap cleanup EXIT
 eval "$(bash scripts/pg_cluster.sh start "$pgdir")"
 
 export ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=1:abort_on_error=0}
-ctest --test-dir "$build" --output-on-failure -j "$jobs" --timeout 600
+tests_ok=1
+ctest --test-dir "$build" --output-on-failure -j "$jobs" --timeout 600 || tests_ok=0
+if ((!format_ok)); then
+    echo "test: the format check failed (see above): run scripts/format.sh" >&2
+fi
+((format_ok && tests_ok))
