@@ -62,8 +62,10 @@ std::optional<std::vector<ApiError>> parse_api_errors(const std::string &body) {
             err.code = string_member(e, "code");
             err.title = string_member(e, "title");
             err.detail = string_member(e, "detail");
-            if (const auto source = e->getObject("source"))
+            if (const auto source = e->getObject("source")) {
                 err.pointer = string_member(source, "pointer");
+                err.parameter = string_member(source, "parameter");
+            }
             if (const auto meta = e->getObject("meta"))
                 err.duplicate_profile_id = string_member(meta, "duplicate_profile_id");
             out.push_back(std::move(err));

@@ -13,6 +13,7 @@ struct ApiError {
     std::string title;                ///< "Invalid input."
     std::string detail;               ///< Klaviyo's own words
     std::string pointer;              ///< source.pointer, "" when absent
+    std::string parameter;            ///< source.parameter (a header or query parameter)
     std::string duplicate_profile_id; ///< meta.duplicate_profile_id of a 409 duplicate_profile
 };
 

@@ -131,4 +131,10 @@ void KlaviyoClient::Impl::unexpected_failure(Endpoint endpoint, const HttpRespon
                           excerpt(r.body) + "; check --klaviyo-url"));
 }
 
+void KlaviyoClient::Impl::parameter_failure(Endpoint endpoint, const ApiError &error) {
+    throw SinkError(clean("Klaviyo refused the '" + error.parameter + "' parameter of " +
+                          endpoint_name(endpoint) + " (" + error.code + ": " + error.detail + ")" +
+                          (error.parameter == "revision" ? "; pass a valid --revision" : "")));
+}
+
 } // namespace connector::klaviyo

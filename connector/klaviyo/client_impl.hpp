@@ -146,6 +146,7 @@ struct KlaviyoClient::Impl {
     [[noreturn]] void bot_failure(Endpoint endpoint, int attempts);
     [[noreturn]] void tls_failure(const HttpResult &result);
     [[noreturn]] void unexpected_failure(Endpoint endpoint, const HttpResponse &r);
+    [[noreturn]] void parameter_failure(Endpoint endpoint, const ApiError &error);
 
     // ---- sending records ----
     std::string build_body(SendJob &job);

@@ -127,6 +127,13 @@ void KlaviyoClient::Impl::handle_response(const std::shared_ptr<SendJob> &job,
         gone_failure(job->endpoint, errors);
     case StatusClass::TooLarge:
     case StatusClass::RecordError:
+        if (errors)
+            for (const ApiError &e : *errors)
+                if (!e.parameter.empty() && e.pointer.empty()) {
+                    // A header or query parameter (the revision): no record is at fault.
+                    settle_active(*job, Outcome::Transient, http_code(r.status), what);
+                    parameter_failure(job->endpoint, e);
+                }
         attribute(job, r.status, errors ? *errors : std::vector<ApiError>{});
         return;
     case StatusClass::Unexpected:

@@ -5,6 +5,7 @@
 #include "retry_policy.hpp"
 
 #include <algorithm>
+#include <regex>
 #include <stdexcept>
 
 #ifndef CONNECTOR_VERSION
@@ -71,8 +72,14 @@ BatchLimits KlaviyoClient::Impl::batch_limits(const ClientOptions &o, Target t) 
 void KlaviyoClient::Impl::validate() const {
     if (options.api_key.empty())
         throw ConfigError("no Klaviyo API key given to the client");
-    if (options.revision.empty())
-        throw ConfigError("--revision must not be empty");
+    for (unsigned char c : options.api_key)
+        if (c <= 0x20 || c >= 0x7f)
+            throw ConfigError("the Klaviyo API key from " + options.api_key_source +
+                              " contains whitespace or characters a header cannot carry");
+    static const std::regex revision_format(R"(\d{4}-\d{2}-\d{2}(\.[A-Za-z0-9]+)?)");
+    if (!std::regex_match(options.revision, revision_format))
+        throw ConfigError("--revision must look like 2026-07-15 (or 2026-07-15.pre), not '" +
+                          options.revision + "'");
     if (options.concurrency < 1 || options.concurrency > 64)
         throw ConfigError("--concurrency must be between 1 and 64, not " +
                           std::to_string(options.concurrency));
@@ -132,7 +139,7 @@ void KlaviyoClient::Impl::schedule(Task task, Clock::time_point at) {
 }
 
 void KlaviyoClient::Impl::enqueue_send(std::shared_ptr<SendJob> job) {
-    const auto limit = static_cast<std::size_t>(2 * options.concurrency + 2);
+    const auto limit = static_cast<std::size_t>(options.concurrency + 2);
     {
         std::unique_lock<std::mutex> lock(mutex);
         while (queued_sends >= limit && !aborting && !stop_requested())

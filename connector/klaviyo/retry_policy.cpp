@@ -50,7 +50,7 @@ StatusClass classify_status(int status, bool json_errors, bool cf_mitigated) noe
         return StatusClass::Success;
     if (status == 429)
         return StatusClass::Throttled;
-    if (status >= 500 && status < 600)
+    if ((status >= 500 && status < 600) || status == 408)
         return StatusClass::ServerError;
     if (status == 403 && (cf_mitigated || !json_errors))
         return StatusClass::BotChallenge;
@@ -60,7 +60,8 @@ StatusClass classify_status(int status, bool json_errors, bool cf_mitigated) noe
         return StatusClass::Gone;
     if (status == 413)
         return StatusClass::TooLarge;
-    if (status >= 400 && status < 500 && json_errors)
+    // 404/405/415 name a wrong URL, method or media type: every record would fail alike.
+    if ((status == 400 || status == 409 || status == 422) && json_errors)
         return StatusClass::RecordError;
     return StatusClass::Unexpected;
 }

@@ -24,13 +24,13 @@ std::optional<std::chrono::seconds> seconds_in_detail(const std::string &detail)
 enum class StatusClass {
     Success,      ///< 2xx
     Throttled,    ///< 429: wait Retry-After and retry
-    ServerError,  ///< 5xx (Cloudflare's 52x included): retry with backoff
+    ServerError,  ///< 5xx (Cloudflare's 52x included) or 408: retry with backoff
     Unauthorized, ///< 401/403 with a JSON body: the key or its scopes; stop the run
     BotChallenge, ///< 403 with an HTML body or cf-mitigated: a few spaced retries, then stop
     Gone,         ///< 410: endpoint or revision retired; stop the run
     TooLarge,     ///< 413: attribute by pointer, else split the batch
-    RecordError,  ///< other 4xx with a JSON:API error body: attribute to records
-    Unexpected,   ///< anything else (a 404 HTML page, a redirect): a configuration problem
+    RecordError,  ///< 400, 409 or 422 with a JSON:API error body: attribute to records
+    Unexpected,   ///< anything else (a 404, 405, 415, a redirect): a configuration problem
 };
 
 /// Classifies a response. `json_errors` is true when the body is a JSON:API error document;

@@ -96,6 +96,9 @@ TEST_CASE("retry policy: statuses are classified as the issue says", "[klaviyo]"
     CHECK(classify_status(409, true, false) == StatusClass::RecordError);
     CHECK(classify_status(422, true, false) == StatusClass::RecordError);
     CHECK(classify_status(404, false, false) == StatusClass::Unexpected);
+    CHECK(classify_status(404, true, false) == StatusClass::Unexpected);
+    CHECK(classify_status(415, true, false) == StatusClass::Unexpected);
+    CHECK(classify_status(408, false, false) == StatusClass::ServerError);
     CHECK(classify_status(301, false, false) == StatusClass::Unexpected);
 }
 

@@ -308,3 +308,49 @@ TEST_CASE("KlaviyoClient: a key echoed by the server is redacted", "[klaviyo][in
     CHECK(o.message.find(test_api_key) == std::string::npos);
     CHECK(o.message.find("[REDACTED]") != std::string::npos);
 }
+
+TEST_CASE("KlaviyoClient: a JSON 404 or 415 on a batch stops the run instead of failing records",
+          "[klaviyo][integration]") {
+    const int status = GENERATE(404, 405, 415);
+    RecordingListener listener;
+    ScriptedServer server([&](const RecordedRequest &, std::size_t) {
+        return ScriptedResponse{status, error_body("not_found", "Not found.", "/data", status)};
+    });
+    klaviyo::KlaviyoClient client(client_options(server), Target::Events, listener);
+    client.send(event_record("a@example.org", "o1"));
+    client.send(event_record("b@example.org", "o2"));
+    CHECK_THROWS_WITH(client.finish(), Catch::Contains("--klaviyo-url"));
+    CHECK(server.request_count() == 1);
+    CHECK(listener.count(Outcome::Failed) == 0);
+    CHECK(listener.count(Outcome::Transient) == 2);
+}
+
+TEST_CASE("KlaviyoClient: a 400 about a request parameter blames no record",
+          "[klaviyo][integration]") {
+    RecordingListener listener;
+    ScriptedServer server([](const RecordedRequest &, std::size_t) {
+        return ScriptedResponse{
+            400,
+            R"({"errors":[{"id":"x","status":400,"code":"invalid","title":"Invalid input.","detail":"Invalid revision.","source":{"parameter":"revision"}}]})"};
+    });
+    klaviyo::KlaviyoClient client(client_options(server), Target::Events, listener);
+    for (int i = 0; i < 4; ++i)
+        client.send(event_record("a@example.org", "o" + std::to_string(i)));
+    CHECK_THROWS_WITH(client.finish(), Catch::Contains("--revision"));
+    CHECK(server.request_count() == 1); // no splitting down to single records
+    CHECK(listener.count(Outcome::Failed) == 0);
+    CHECK(listener.count(Outcome::Transient) == 4);
+}
+
+TEST_CASE("KlaviyoClient: a malformed revision or key is a configuration error", "[klaviyo]") {
+    ensure_ssl();
+    RecordingListener listener;
+    klaviyo::ClientOptions options;
+    options.api_key = test_api_key;
+    options.revision = "latest";
+    CHECK_THROWS_WITH(klaviyo::KlaviyoClient(options, Target::Events, listener),
+                      Catch::Contains("--revision"));
+    options.revision = "2026-07-15.pre";
+    options.api_key = "pk_abc\r\nX-Injected: 1";
+    CHECK_THROWS_AS(klaviyo::KlaviyoClient(options, Target::Events, listener), ConfigError);
+}

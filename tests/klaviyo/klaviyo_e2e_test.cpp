@@ -338,16 +338,17 @@ TEST_CASE("KlaviyoClient bench: requests and records per second, bulk vs single"
         klaviyo::ApiMode mode;
         int records;
     };
-    const Case cases[] = {{"bulk profiles", Target::Profiles, klaviyo::ApiMode::Bulk, 50000},
-                          {"bulk events", Target::Events, klaviyo::ApiMode::Bulk, 50000},
-                          {"single profiles", Target::Profiles, klaviyo::ApiMode::Single, 3000},
-                          {"single events", Target::Events, klaviyo::ApiMode::Single, 3000}};
+    const Case cases[] = {{"bulk profiles", Target::Profiles, klaviyo::ApiMode::Bulk, 200000},
+                          {"bulk events", Target::Events, klaviyo::ApiMode::Bulk, 200000},
+                          {"single profiles", Target::Profiles, klaviyo::ApiMode::Single, 20000},
+                          {"single events", Target::Events, klaviyo::ApiMode::Single, 20000}};
     for (const Case &c : cases) {
         FakeKlaviyo fake({"--rate-limits", "off", "--job-delay-ms", "50"});
         auto options = fake_options(fake);
         options.pacing = false;
-        const auto records = c.target == Target::Profiles ? profiles(c.records, "b")
-                                                          : events(c.records, 1000);
+        options.api_mode = c.mode;
+        const auto records =
+            c.target == Target::Profiles ? profiles(c.records, "b") : events(c.records, 1000);
         RecordingListener listener;
         const auto start = std::chrono::steady_clock::now();
         const auto stats = run(options, c.target, records, listener);

@@ -18,29 +18,13 @@
 #include <algorithm>
 #include <cctype>
 #include <condition_variable>
-#include <cstdlib>
 #include <mutex>
 #include <thread>
 
 namespace connector::test {
 
-namespace {
-
-// NOTE: tests/CMakeLists.txt passes its environment list to catch_discover_tests unescaped, so
-// CTest only sets the first variable. Fill in the ones these tests need from the build (never
-// overriding a value the run did set).
-const bool environment_filled = [] {
-    ::setenv("CONNECTOR_TEST_CERTS", KLAVIYO_TEST_CERTS_DIR, 0);
-    ::setenv("CONNECTOR_SOURCE_DIR", KLAVIYO_TEST_SOURCE_DIR, 0);
-    ::setenv("CONNECTOR_BINARY_DIR", KLAVIYO_TEST_BINARY_DIR, 0);
-    return true;
-}();
-
-} // namespace
-
 void ensure_ssl() {
     static connector::klaviyo::SslInit ssl;
-    (void)environment_filled;
 }
 
 struct ScriptedServer::Impl {
