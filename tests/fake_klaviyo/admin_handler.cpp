@@ -14,7 +14,7 @@ namespace {
 
 void send_plain_json(Poco::Net::HTTPServerResponse &response, int status, const Json &doc) {
     const std::string body = doc.dump();
-    response.setStatusAndReason(static_cast<Poco::Net::HTTPResponse::HTTPStatus>(status));
+    set_status(response, status);
     response.setContentType("application/json");
     response.sendBuffer(body.data(), body.size());
 }

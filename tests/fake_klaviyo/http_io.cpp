@@ -6,6 +6,7 @@
 #include <Poco/Net/StreamSocket.h>
 
 #include <istream>
+#include <map>
 
 namespace fake_klaviyo {
 
@@ -60,9 +61,29 @@ void discard_body(Poco::Net::HTTPServerRequest &request,
     read_body(request, response, limit, ignored);
 }
 
+void set_status(Poco::Net::HTTPServerResponse &response, int status) {
+    static const std::map<int, const char *> cloudflare = {
+        {520, "Web Server Returned an Unknown Error"},
+        {521, "Web Server Is Down"},
+        {522, "Connection Timed Out"},
+        {523, "Origin Is Unreachable"},
+        {524, "A Timeout Occurred"},
+        {525, "SSL Handshake Failed"},
+        {526, "Invalid SSL Certificate"},
+        {527, "Railgun Error"}};
+    response.setStatus(std::to_string(status));
+    if (auto it = cloudflare.find(status); it != cloudflare.end())
+        response.setReason(it->second);
+    else if (status >= 100 && status <= 511)
+        response.setReason(Poco::Net::HTTPResponse::getReasonForStatus(
+            static_cast<Poco::Net::HTTPResponse::HTTPStatus>(status)));
+    else
+        response.setReason("Error");
+}
+
 void send_json(Poco::Net::HTTPServerResponse &response, int status, const Json &doc) {
     const std::string body = doc.dump();
-    response.setStatusAndReason(static_cast<Poco::Net::HTTPResponse::HTTPStatus>(status));
+    set_status(response, status);
     response.setContentType("application/vnd.api+json");
     response.sendBuffer(body.data(), body.size());
 }
@@ -78,13 +99,13 @@ void send_errors(Poco::Net::HTTPServerResponse &response,
 }
 
 void send_empty(Poco::Net::HTTPServerResponse &response, int status) {
-    response.setStatusAndReason(static_cast<Poco::Net::HTTPResponse::HTTPStatus>(status));
+    set_status(response, status);
     response.setContentLength(0);
     response.send();
 }
 
 void send_html(Poco::Net::HTTPServerResponse &response, int status, const std::string &html) {
-    response.setStatusAndReason(static_cast<Poco::Net::HTTPResponse::HTTPStatus>(status));
+    set_status(response, status);
     response.setContentType("text/html; charset=UTF-8");
     response.set("Server", "cloudflare");
     response.sendBuffer(html.data(), html.size());

@@ -28,6 +28,9 @@ void discard_body(Poco::Net::HTTPServerRequest &request,
                   Poco::Net::HTTPServerResponse &response,
                   std::size_t limit);
 
+/// Sets the status line. Takes any code, including Cloudflare's 520-527 that Poco's HTTPStatus
+/// enum does not hold (casting those to it would be undefined behaviour).
+void set_status(Poco::Net::HTTPServerResponse &response, int status);
 /// Sends `doc` as application/vnd.api+json with `status`.
 void send_json(Poco::Net::HTTPServerResponse &response, int status, const Json &doc);
 /// Sends Klaviyo's error document for `errors` (status of the first).
