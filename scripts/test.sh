@@ -27,7 +27,7 @@ eval "$(bash scripts/pg_cluster.sh start "$pgdir")"
 
 export ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=1:abort_on_error=0}
 tests_ok=1
-ctest --test-dir "$build" --output-on-failure -j "$jobs" --timeout 600 || tests_ok=0
+ctest --test-dir "$build" --output-on-failure -j "$jobs" --timeout 300 || tests_ok=0
 if ((!format_ok)); then
     echo "test: the format check failed (see above): run scripts/format.sh" >&2
 fi
