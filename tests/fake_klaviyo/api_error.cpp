@@ -18,6 +18,24 @@ ApiError invalid_parameter(std::string detail, std::string parameter) {
     return e;
 }
 
+ApiError api_error(int status, std::string code, std::string title, std::string detail) {
+    ApiError e;
+    e.status = status;
+    e.code = std::move(code);
+    e.title = std::move(title);
+    e.detail = std::move(detail);
+    return e;
+}
+
+ApiError throttled(int seconds) {
+    ApiError e = api_error(429, "throttled", "Request was throttled.",
+                           "Request was throttled. Expected available in " +
+                               std::to_string(seconds) + (seconds == 1 ? " second." : " seconds."));
+    e.pointer = "/data/";
+    e.links.add("type", "https://developers.klaviyo.com/en/docs/rate_limits_and_error_handling");
+    return e;
+}
+
 Json error_document(const std::vector<ApiError> &errors, const std::vector<std::string> &ids) {
     Json list = Json::array();
     for (std::size_t i = 0; i < errors.size(); ++i) {

@@ -25,6 +25,12 @@ ApiError invalid(std::string detail, std::string pointer);
 /// 400 "invalid" about a query parameter or header.
 ApiError invalid_parameter(std::string detail, std::string parameter);
 
+/// Any error with the given fields (no source).
+ApiError api_error(int status, std::string code, std::string title, std::string detail);
+/// 429 "throttled": "Request was throttled. Expected available in N seconds." (Django REST
+/// framework's wording, which Klaviyo's API uses), with links.type to the rate-limit docs.
+ApiError throttled(int seconds);
+
 /// The error document for `errors` (all share the status of the first). `ids` supplies one id
 /// per error.
 Json error_document(const std::vector<ApiError> &errors, const std::vector<std::string> &ids);

@@ -11,7 +11,9 @@
 
 #include <algorithm>
 #include <cctype>
+#include <chrono>
 #include <iostream>
+#include <optional>
 #include <set>
 
 namespace fake_klaviyo {
@@ -56,64 +58,276 @@ std::string scopes_for(const std::string &operation) {
     return "lists:read, profiles:read";
 }
 
-ApiError throttled(int seconds) {
-    ApiError e;
-    e.status = 429;
-    e.code = "throttled";
-    e.title = "Request was throttled.";
-    e.detail = "Request was throttled. Expected available in " + std::to_string(seconds) +
-               (seconds == 1 ? " second." : " seconds.");
-    e.pointer = "/data/";
-    e.links.add("type", "https://developers.klaviyo.com/en/docs/rate_limits_and_error_handling");
-    return e;
-}
-
-ApiError simple_error(int status, std::string code, std::string title, std::string detail) {
-    ApiError e;
-    e.status = status;
-    e.code = std::move(code);
-    e.title = std::move(title);
-    e.detail = std::move(detail);
-    return e;
-}
-
-std::string cloudflare_page(int status) {
-    return "<!DOCTYPE html>\n<html lang=\"en-US\"><head><title>" +
-           std::string(status == 403
-                           ? "Just a moment..."
-                           : "a.klaviyo.com | " + std::to_string(status) + ": Origin error") +
-           "</title><meta http-equiv=\"Content-Type\" content=\"text/html; charset=UTF-8\">"
-           "</head><body><div id=\"cf-wrapper\"><h1>" +
-           (status == 403 ? std::string("Checking your browser before accessing a.klaviyo.com")
-                          : "Error " + std::to_string(status)) +
-           "</h1><p>cloudflare</p></div></body></html>\n";
-}
-
-// Answers an injected status fault the way the real stack does: Klaviyo's JSON for what the
-// API itself says (500, 503 and other API errors), Cloudflare's HTML for gateway errors.
-void send_status_fault(Poco::Net::HTTPServerResponse &response, int status, IdGenerator &ids) {
-    if (status == 502 || status == 504 || (status >= 520 && status <= 527)) {
-        response.set("cf-ray", "8f00000000000000-FAKE");
-        send_html(response, status, cloudflare_page(status));
-        return;
+// One request to /api/...: each step either answers (and returns true) or lets the next go on.
+class Exchange {
+  public:
+    Exchange(Backend &b,
+             Poco::Net::HTTPServerRequest &request,
+             Poco::Net::HTTPServerResponse &response)
+        : b_(b), request_(request), response_(response), method_(request.getMethod()) {
+        try {
+            uri_ = Poco::URI(request.getURI());
+        } catch (const Poco::Exception &) {
+            uri_ = Poco::URI("/");
+        }
+        route_ = route(method_, uri_.getPath());
+        operation = route_.kind == Route::Kind::NotFound ? "unknown" : route_.operation;
     }
-    if (status == 503)
-        send_errors(response,
-                    {simple_error(503, "service_unavailable",
-                                  "Service temporarily unavailable, try again later.",
-                                  "Service temporarily unavailable, try again later.")},
-                    ids);
-    else if (status >= 500)
-        send_errors(
-            response,
-            {simple_error(status, "error", "A server error occurred.", "A server error occurred.")},
-            ids);
-    else
-        send_errors(response,
-                    {simple_error(status, "error", "Request failed.",
-                                  "The request failed (injected fault).")},
-                    ids);
-}
+
+    void run() {
+        if (answer_unroutable() || apply_fault() || authenticate() || check_revision() ||
+            rate_limit())
+            return;
+        Reply reply;
+        if (route_.has_body) {
+            std::optional<Json> body = read_json();
+            if (!body)
+                return;
+            reply = call_write(*body);
+        } else {
+            discard_body(request_, response_, limits::max_body);
+            reply = call_read();
+        }
+        if (drop_after_) {
+            drop_connection(request_);
+            outcome = "dropped_after";
+            return;
+        }
+        if (!reply.errors.empty())
+            send_errors(response_, reply.errors, b_.ids);
+        else if (reply.body)
+            send_json(response_, reply.status, *reply.body);
+        else
+            send_empty(response_, reply.status);
+        answered(reply.errors.empty() ? reply.status : reply.errors.front().status);
+    }
+
+    /// Answers with `e` after discarding the body.
+    void fail(const ApiError &e) {
+        discard_body(request_, response_, limits::max_body);
+        send_errors(response_, {e}, b_.ids);
+        answered(e.status);
+    }
+
+    std::string operation;
+    std::string outcome; ///< the status code, or what happened instead of an answer
+    const std::string &method() const { return method_; }
+    std::string path() const { return uri_.getPath(); }
+
+  private:
+    void answered(int status) { outcome = std::to_string(status); }
+
+    bool answer_unroutable() {
+        switch (route_.kind) {
+        case Route::Kind::Operation:
+            return false;
+        case Route::Kind::Legacy:
+            fail(api_error(410, "gone", "Gone.",
+                           "This API has been retired and is no longer in service. Use POST "
+                           "/api/events instead of Track and POST /api/profile-import instead of "
+                           "Identify: https://developers.klaviyo.com/en/docs/"
+                           "migrate_track_identify_and_subscribe_to_our_new_apis"));
+            return true;
+        case Route::Kind::WrongMethod:
+            response_.set("Allow", route_.allowed);
+            fail(api_error(405, "method_not_allowed", "Method not allowed.",
+                           "Method \"" + method_ + "\" not allowed."));
+            return true;
+        case Route::Kind::NotFound:
+            break;
+        }
+        fail(api_error(404, "not_found", "Not found.", "Not found."));
+        return true;
+    }
+
+    // Faults sit in front of everything, like the CDN and load balancers do.
+    bool apply_fault() {
+        const RequestFault fault = b_.faults.on_request(route_.operation);
+        if (fault.latency.count() > 0 && b_.stop.wait_for(fault.latency)) {
+            drop_connection(request_); // stopping
+            outcome = "dropped";
+            return true;
+        }
+        if (!fault.action)
+            return false;
+        switch (*fault.action) {
+        case FaultKind::Status:
+            discard_body(request_, response_, limits::max_body);
+            if (fault.status == 502 || fault.status == 504 ||
+                (fault.status >= 520 && fault.status <= 527))
+                send_cloudflare(response_, fault.status);
+            else if (fault.status == 503)
+                send_errors(response_,
+                            {api_error(503, "service_unavailable",
+                                       "Service temporarily unavailable, try again later.",
+                                       "Service temporarily unavailable, try again later.")},
+                            b_.ids);
+            else
+                send_errors(response_,
+                            {api_error(fault.status, "error", "A server error occurred.",
+                                       "A server error occurred.")},
+                            b_.ids);
+            answered(fault.status);
+            return true;
+        case FaultKind::Throttle:
+            response_.set("Retry-After", std::to_string(fault.retry_after));
+            fail(throttled(std::max(1, fault.retry_after)));
+            return true;
+        case FaultKind::Cloudflare:
+            discard_body(request_, response_, limits::max_body);
+            send_cloudflare(response_, 403);
+            answered(403);
+            return true;
+        case FaultKind::DropBefore:
+            drop_connection(request_);
+            outcome = "dropped_before";
+            return true;
+        case FaultKind::Hang:
+            b_.stop.wait_for(fault.hang);
+            drop_connection(request_);
+            outcome = "hang";
+            return true;
+        case FaultKind::DropAfter:
+            drop_after_ = true;
+            return false;
+        default:
+            return false;
+        }
+    }
+
+    // Authorization: Klaviyo-API-Key <private key>. The key is never echoed.
+    bool authenticate() {
+        const std::string auth = request_.get("Authorization", "");
+        if (auth.empty()) {
+            fail(api_error(401, "not_authenticated",
+                           "Authentication credentials were not provided.",
+                           "Missing or invalid private key."));
+            return true;
+        }
+        const std::string scheme = "klaviyo-api-key ";
+        const std::string key =
+            lower(auth.substr(0, scheme.size())) == scheme ? trim(auth.substr(scheme.size())) : "";
+        const auto &o = b_.options;
+        const bool scopeless = std::find(o.scopeless_keys.begin(), o.scopeless_keys.end(), key) !=
+                               o.scopeless_keys.end();
+        const bool known =
+            !key.empty() && (o.api_keys.empty() ? key.compare(0, 3, "pk_") == 0
+                                                : std::find(o.api_keys.begin(), o.api_keys.end(),
+                                                            key) != o.api_keys.end());
+        if (scopeless) {
+            fail(api_error(
+                403, "permission_denied", "You do not have permission to perform this action.",
+                "This API key is missing required scopes: " + scopes_for(route_.operation) + "."));
+            return true;
+        }
+        if (!known) {
+            fail(api_error(401, "authentication_failed", "Incorrect authentication credentials.",
+                           "Missing or invalid private key."));
+            return true;
+        }
+        return false;
+    }
+
+    bool check_revision() {
+        revision_ = trim(request_.get("revision", ""));
+        if (known_revision(revision_))
+            return false;
+        fail(invalid_parameter(revision_.empty() ? "Missing required header 'revision'."
+                                                 : "Invalid revision '" + revision_ +
+                                                       "': it is not a revision of this API.",
+                               "revision"));
+        return true;
+    }
+
+    // One bucket per operation; the RateLimit-* headers go on every answer that passes.
+    bool rate_limit() {
+        const auto d =
+            b_.limiter.take(route_.operation, route_.limits, std::chrono::steady_clock::now());
+        if (!d.allowed) {
+            b_.counters.add("throttled");
+            response_.set("Retry-After", std::to_string(d.retry_after));
+            fail(throttled(d.retry_after));
+            return true;
+        }
+        if (d.applied) {
+            response_.set("RateLimit-Limit", std::to_string(d.limit));
+            response_.set("RateLimit-Remaining", std::to_string(d.remaining));
+            response_.set("RateLimit-Reset", std::to_string(d.reset_seconds));
+        }
+        return false;
+    }
+
+    // Content type, size and JSON syntax of a write's body; nullopt when it was answered.
+    std::optional<Json> read_json() {
+        const std::string type = request_.getContentType();
+        const std::string media = lower(trim(type.substr(0, type.find(';'))));
+        const std::string encoding = lower(trim(request_.get("Content-Encoding", "")));
+        if (media != "application/vnd.api+json" && media != "application/json") {
+            fail(api_error(415, "unsupported_media_type", "Unsupported media type.",
+                           "Unsupported media type \"" + media + "\" in request."));
+            return std::nullopt;
+        }
+        if (!encoding.empty() && encoding != "identity") {
+            fail(api_error(415, "unsupported_media_type", "Unsupported media type.",
+                           "Unsupported Content-Encoding \"" + encoding + "\" in request."));
+            return std::nullopt;
+        }
+        b_.counters.add("content_type " + media);
+        const std::size_t cap = route_.operation == "create_or_update_profile"
+                                    ? limits::max_profile_import_body
+                                    : limits::max_body;
+        std::string text;
+        if (!read_body(request_, response_, cap, text)) {
+            send_errors(response_,
+                        {api_error(413, "request_too_large", "Request entity too large.",
+                                   "The request body is larger than the " + std::to_string(cap) +
+                                       " bytes this endpoint accepts.")},
+                        b_.ids);
+            answered(413);
+            return std::nullopt;
+        }
+        try {
+            return Json::parse(text);
+        } catch (const JsonError &e) {
+            send_errors(response_,
+                        {api_error(400, "parse_error", "Malformed request.",
+                                   std::string("JSON parse error - ") + e.what())},
+                        b_.ids);
+            answered(400);
+            return std::nullopt;
+        }
+    }
+
+    Reply call_write(const Json &body) {
+        const std::string &op = route_.operation;
+        if (op == "create_or_update_profile")
+            return create_or_update_profile(b_, body);
+        if (op == "bulk_import_profiles")
+            return bulk_import_profiles(b_, body);
+        if (op == "create_event")
+            return create_event(b_, body, revision_);
+        return bulk_create_events(b_, body, revision_);
+    }
+
+    Reply call_read() {
+        const std::string &op = route_.operation;
+        if (op == "get_bulk_import_profiles_job")
+            return get_bulk_import_profiles_job(b_, route_.job_id);
+        if (op == "get_bulk_import_profiles_jobs")
+            return get_bulk_import_profiles_jobs(b_);
+        return get_errors_for_bulk_import_profiles_job(b_, route_.job_id,
+                                                       uri_.getQueryParameters());
+    }
+
+    Backend &b_;
+    Poco::Net::HTTPServerRequest &request_;
+    Poco::Net::HTTPServerResponse &response_;
+    std::string method_;
+    Poco::URI uri_;
+    Route route_;
+    std::string revision_;
+    bool drop_after_ = false;
+};
 
 } // namespace
 
@@ -127,254 +341,29 @@ HandlerFactory::createRequestHandler(const Poco::Net::HTTPServerRequest &request
 void ApiHandler::handleRequest(Poco::Net::HTTPServerRequest &request,
                                Poco::Net::HTTPServerResponse &response) {
     const auto started = std::chrono::steady_clock::now();
-    std::string outcome;
-    std::string operation = "unknown";
-    Poco::URI uri;
+    Exchange exchange(b_, request, response);
     try {
-        uri = Poco::URI(request.getURI());
-    } catch (const Poco::Exception &) {
-        uri = Poco::URI("/");
-    }
-    const std::string method = request.getMethod();
-    auto finish = [&](int status) { outcome = std::to_string(status); };
-
-    auto run = [&]() {
-        const Route r = route(method, uri.getPath());
-        operation = r.kind == Route::Kind::NotFound ? "unknown" : r.operation;
-        if (r.kind == Route::Kind::Legacy) {
-            discard_body(request, response, limits::max_body);
-            send_errors(response,
-                        {simple_error(410, "gone", "Gone.",
-                                      "This API has been retired and is no longer in service. "
-                                      "Use POST /api/events instead of Track and POST "
-                                      "/api/profile-import instead of Identify: "
-                                      "https://developers.klaviyo.com/en/docs/"
-                                      "migrate_track_identify_and_subscribe_to_our_new_apis")},
-                        b_.ids);
-            return finish(410);
-        }
-        if (r.kind == Route::Kind::NotFound) {
-            discard_body(request, response, limits::max_body);
-            send_errors(response, {simple_error(404, "not_found", "Not found.", "Not found.")},
-                        b_.ids);
-            return finish(404);
-        }
-        if (r.kind == Route::Kind::WrongMethod) {
-            discard_body(request, response, limits::max_body);
-            response.set("Allow", r.allowed);
-            send_errors(response,
-                        {simple_error(405, "method_not_allowed", "Method not allowed.",
-                                      "Method \"" + method + "\" not allowed.")},
-                        b_.ids);
-            return finish(405);
-        }
-
-        // Faults sit in front of everything, like the CDN and load balancers do.
-        const RequestFault fault = b_.faults.on_request(r.operation);
-        if (fault.latency.count() > 0 && b_.stop.wait_for(fault.latency)) {
-            drop_connection(request);
-            return (void)(outcome = "dropped");
-        }
-        bool drop_after = false;
-        if (fault.action) {
-            switch (*fault.action) {
-            case FaultKind::Status:
-                discard_body(request, response, limits::max_body);
-                send_status_fault(response, fault.status, b_.ids);
-                return finish(fault.status);
-            case FaultKind::Throttle:
-                discard_body(request, response, limits::max_body);
-                response.set("Retry-After", std::to_string(fault.retry_after));
-                send_errors(response, {throttled(std::max(1, fault.retry_after))}, b_.ids);
-                return finish(429);
-            case FaultKind::Cloudflare:
-                discard_body(request, response, limits::max_body);
-                response.set("cf-mitigated", "challenge");
-                response.set("cf-ray", "8f00000000000000-FAKE");
-                send_html(response, 403, cloudflare_page(403));
-                return finish(403);
-            case FaultKind::DropBefore:
-                drop_connection(request);
-                return (void)(outcome = "dropped_before");
-            case FaultKind::Hang:
-                b_.stop.wait_for(fault.hang);
-                drop_connection(request);
-                return (void)(outcome = "hang");
-            case FaultKind::DropAfter:
-                drop_after = true;
-                break;
-            default:
-                break;
-            }
-        }
-
-        // Authentication: Authorization: Klaviyo-API-Key <private key>.
-        const std::string auth = request.get("Authorization", "");
-        const std::string scheme = "klaviyo-api-key ";
-        if (auth.empty()) {
-            discard_body(request, response, limits::max_body);
-            send_errors(response,
-                        {simple_error(401, "not_authenticated",
-                                      "Authentication credentials were not provided.",
-                                      "Missing or invalid private key.")},
-                        b_.ids);
-            return finish(401);
-        }
-        const std::string key =
-            lower(auth.substr(0, scheme.size())) == scheme ? trim(auth.substr(scheme.size())) : "";
-        const auto &opts = b_.options;
-        const bool scopeless = std::find(opts.scopeless_keys.begin(), opts.scopeless_keys.end(),
-                                         key) != opts.scopeless_keys.end();
-        const bool known =
-            !key.empty() &&
-            (opts.api_keys.empty() ? key.compare(0, 3, "pk_") == 0
-                                   : std::find(opts.api_keys.begin(), opts.api_keys.end(), key) !=
-                                         opts.api_keys.end());
-        if (!scopeless && !known) {
-            discard_body(request, response, limits::max_body);
-            send_errors(
-                response,
-                {simple_error(401, "authentication_failed", "Incorrect authentication credentials.",
-                              "Missing or invalid private key.")},
-                b_.ids);
-            return finish(401);
-        }
-        if (scopeless) {
-            discard_body(request, response, limits::max_body);
-            send_errors(
-                response,
-                {simple_error(
-                    403, "permission_denied", "You do not have permission to perform this action.",
-                    "This API key is missing required scopes: " + scopes_for(r.operation) + ".")},
-                b_.ids);
-            return finish(403);
-        }
-
-        // The revision header.
-        const std::string revision = trim(request.get("revision", ""));
-        if (!known_revision(revision)) {
-            discard_body(request, response, limits::max_body);
-            send_errors(
-                response,
-                {invalid_parameter(revision.empty() ? "Missing required header 'revision'."
-                                                    : "Invalid revision '" + revision +
-                                                          "': it is not a revision of this API.",
-                                   "revision")},
-                b_.ids);
-            return finish(400);
-        }
-
-        // Rate limits: one bucket per operation.
-        const auto limit = b_.limiter.take(r.operation, r.limits, std::chrono::steady_clock::now());
-        if (!limit.allowed) {
-            discard_body(request, response, limits::max_body);
-            b_.counters.add("throttled");
-            response.set("Retry-After", std::to_string(limit.retry_after));
-            send_errors(response, {throttled(limit.retry_after)}, b_.ids);
-            return finish(429);
-        }
-        if (limit.applied) {
-            response.set("RateLimit-Limit", std::to_string(limit.limit));
-            response.set("RateLimit-Remaining", std::to_string(limit.remaining));
-            response.set("RateLimit-Reset", std::to_string(limit.reset_seconds));
-        }
-
-        Reply reply;
-        if (r.has_body) {
-            const std::string media =
-                lower(trim(request.getContentType().substr(0, request.getContentType().find(';'))));
-            const std::string encoding = lower(trim(request.get("Content-Encoding", "")));
-            if ((media != "application/vnd.api+json" && media != "application/json") ||
-                (!encoding.empty() && encoding != "identity")) {
-                discard_body(request, response, limits::max_body);
-                send_errors(
-                    response,
-                    {simple_error(415, "unsupported_media_type", "Unsupported media type.",
-                                  encoding.empty() || encoding == "identity"
-                                      ? "Unsupported media type \"" + media + "\" in request."
-                                      : "Unsupported Content-Encoding \"" + encoding +
-                                            "\" in request.")},
-                    b_.ids);
-                return finish(415);
-            }
-            b_.counters.add("content_type " + media);
-            const std::size_t cap = r.operation == "create_or_update_profile"
-                                        ? limits::max_profile_import_body
-                                        : limits::max_body;
-            std::string body;
-            if (!read_body(request, response, cap, body)) {
-                send_errors(
-                    response,
-                    {simple_error(413, "request_too_large", "Request entity too large.",
-                                  "The request body is larger than the " + std::to_string(cap) +
-                                      " bytes this endpoint accepts.")},
-                    b_.ids);
-                return finish(413);
-            }
-            Json json;
-            try {
-                json = Json::parse(body);
-            } catch (const JsonError &e) {
-                send_errors(response,
-                            {simple_error(400, "parse_error", "Malformed request.",
-                                          std::string("JSON parse error - ") + e.what())},
-                            b_.ids);
-                return finish(400);
-            }
-            if (r.operation == "create_or_update_profile")
-                reply = create_or_update_profile(b_, json);
-            else if (r.operation == "bulk_import_profiles")
-                reply = bulk_import_profiles(b_, json);
-            else if (r.operation == "create_event")
-                reply = create_event(b_, json, revision);
-            else
-                reply = bulk_create_events(b_, json, revision);
-        } else {
-            discard_body(request, response, limits::max_body);
-            if (r.operation == "get_bulk_import_profiles_job")
-                reply = get_bulk_import_profiles_job(b_, r.job_id);
-            else if (r.operation == "get_bulk_import_profiles_jobs")
-                reply = get_bulk_import_profiles_jobs(b_);
-            else
-                reply =
-                    get_errors_for_bulk_import_profiles_job(b_, r.job_id, uri.getQueryParameters());
-        }
-
-        if (drop_after) {
-            drop_connection(request);
-            return (void)(outcome = "dropped_after");
-        }
-        if (!reply.errors.empty())
-            send_errors(response, reply.errors, b_.ids);
-        else if (reply.body)
-            send_json(response, reply.status, *reply.body);
-        else
-            send_empty(response, reply.status);
-        finish(reply.errors.empty() ? reply.status : reply.errors.front().status);
-    };
-
-    try {
-        run();
+        exchange.run();
     } catch (const std::exception &e) {
         // A bug in the fake: say so loudly instead of hiding it behind a plausible answer.
-        std::cerr << "fake_klaviyo: internal error on " << method << " " << uri.getPath() << ": "
-                  << e.what() << "\n";
+        std::cerr << "fake_klaviyo: internal error on " << exchange.method() << " "
+                  << exchange.path() << ": " << e.what() << "\n";
         if (!response.sent()) {
             response.setKeepAlive(false);
-            send_errors(response,
-                        {simple_error(500, "fake_internal_error", "Fake Klaviyo internal error.",
-                                      e.what())},
-                        b_.ids);
+            send_errors(
+                response,
+                {api_error(500, "fake_internal_error", "Fake Klaviyo internal error.", e.what())},
+                b_.ids);
         }
-        outcome = "500";
+        exchange.outcome = "500";
     }
-    b_.counters.request(operation, outcome);
+    b_.counters.request(exchange.operation, exchange.outcome);
     if (b_.options.verbose) {
         const auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(
                             std::chrono::steady_clock::now() - started)
                             .count();
-        std::cerr << "fake_klaviyo: " + method + " " + uri.getPath() + " -> " + outcome + " (" +
-                         std::to_string(ms) + " ms)\n";
+        std::cerr << "fake_klaviyo: " + exchange.method() + " " + exchange.path() + " -> " +
+                         exchange.outcome + " (" + std::to_string(ms) + " ms)\n";
     }
 }
 

@@ -224,3 +224,16 @@ TEST_CASE("FakeKlaviyo: a job profile whose identifiers belong to two profiles f
     CHECK(e->getObject("source")->getValue<std::string>("pointer") ==
           "/data/attributes/profiles/data/1/attributes");
 }
+
+TEST_CASE("FakeKlaviyo: the job list shows every job, newest first",
+          "[fake_klaviyo][integration]") {
+    FakeKlaviyo fake({"--job-delay-ms", "0"});
+    const std::string first = submit(fake, body::numbered_profiles(1));
+    const std::string second = submit(fake, body::numbered_profiles(1, 10));
+    auto r = fake.get("/api/profile-bulk-import-jobs");
+    REQUIRE(r.status == 200);
+    auto data = r.json()->getArray("data");
+    REQUIRE(data->size() == 2);
+    CHECK(data->getObject(0)->getValue<std::string>("id") == second);
+    CHECK(data->getObject(1)->getValue<std::string>("id") == first);
+}

@@ -104,10 +104,22 @@ void send_empty(Poco::Net::HTTPServerResponse &response, int status) {
     response.send();
 }
 
-void send_html(Poco::Net::HTTPServerResponse &response, int status, const std::string &html) {
+void send_cloudflare(Poco::Net::HTTPServerResponse &response, int status) {
+    const bool challenge = status == 403;
+    const std::string title =
+        challenge ? "Just a moment..." : "a.klaviyo.com | " + std::to_string(status) + ": error";
+    const std::string heading = challenge ? "Checking your browser before accessing a.klaviyo.com"
+                                          : "Error " + std::to_string(status);
+    const std::string html = "<!DOCTYPE html>\n<html lang=\"en-US\"><head><title>" + title +
+                             "</title><meta http-equiv=\"Content-Type\" content=\"text/html; "
+                             "charset=UTF-8\"></head><body><div id=\"cf-wrapper\"><h1>" +
+                             heading + "</h1><p>cloudflare</p></div></body></html>\n";
     set_status(response, status);
-    response.setContentType("text/html; charset=UTF-8");
+    if (challenge)
+        response.set("cf-mitigated", "challenge");
+    response.set("cf-ray", "8f00000000000000-FAKE");
     response.set("Server", "cloudflare");
+    response.setContentType("text/html; charset=UTF-8");
     response.sendBuffer(html.data(), html.size());
 }
 

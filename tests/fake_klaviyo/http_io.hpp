@@ -39,8 +39,9 @@ void send_errors(Poco::Net::HTTPServerResponse &response,
                  IdGenerator &ids);
 /// Sends `status` with no body (Content-Length: 0).
 void send_empty(Poco::Net::HTTPServerResponse &response, int status);
-/// Sends an HTML page, as Cloudflare in front of Klaviyo does for its own errors.
-void send_html(Poco::Net::HTTPServerResponse &response, int status, const std::string &html);
+/// Sends Cloudflare's HTML page for `status`, as the CDN in front of Klaviyo does for its own
+/// errors: a challenge page for 403 (with cf-mitigated: challenge), an error page otherwise.
+void send_cloudflare(Poco::Net::HTTPServerResponse &response, int status);
 /// Closes the connection at once without an answer (TCP reset), so the client cannot tell
 /// whether the request was processed.
 void drop_connection(Poco::Net::HTTPServerRequest &request);
