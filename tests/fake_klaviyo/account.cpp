@@ -30,6 +30,11 @@ void Account::apply(BulkJob &job) {
             job.failures[i] = planned->second;
             continue;
         }
+        if (!keep_) {
+            ++job.imported;
+            ++profile_writes_;
+            continue;
+        }
         auto r = profiles_.upsert(job.profiles[i], when, ids_, false);
         if (r.outcome == ProfileStore::Outcome::Conflict) {
             ImportFailure f;
@@ -69,12 +74,18 @@ Account::ImportReply Account::import_profile(const ProfileInput &input,
     std::lock_guard<std::mutex> lock(mutex_);
     settle(BulkJob::Clock::now());
     ImportReply reply;
-    auto r = profiles_.upsert(input, Poco::Timestamp(), ids_, false);
+    // Counts only: the profile lives just long enough to be answered.
+    ProfileStore scratch;
+    ProfileStore &store = keep_ ? profiles_ : scratch;
+    auto r = store.upsert(input, Poco::Timestamp(), ids_, false);
     reply.outcome = r.outcome;
     reply.conflict_id = r.conflict_id;
     reply.conflict_key = r.conflict_key;
-    if (r.outcome == ProfileStore::Outcome::Created || r.outcome == ProfileStore::Outcome::Updated)
-        reply.resource = profiles_.resource(*profiles_.find(r.profile_id), base_url);
+    if (r.outcome == ProfileStore::Outcome::Created ||
+        r.outcome == ProfileStore::Outcome::Updated) {
+        reply.resource = ProfileStore::resource(*store.find(r.profile_id), base_url);
+        ++profile_writes_;
+    }
     return reply;
 }
 
@@ -84,6 +95,13 @@ std::size_t Account::record_events(const std::vector<EventGroup> &groups,
     settle(BulkJob::Clock::now());
     const Poco::Timestamp now;
     std::size_t stored = 0;
+    if (!keep_) {
+        for (const auto &g : groups)
+            stored += g.events.size();
+        events_recorded_ += static_cast<long long>(stored);
+        profile_writes_ += static_cast<long long>(groups.size());
+        return stored;
+    }
     for (const auto &g : groups) {
         auto r = profiles_.upsert(g.profile, now, ids_, true);
         if (r.outcome == ProfileStore::Outcome::NotFound)
@@ -207,8 +225,9 @@ Json Account::state(bool full) {
     Json dups = Json::object();
     dups.add("events", events_.duplicates_dropped());
     Json obj = Json::object();
-    obj.add("profile_count", profiles_.size());
-    obj.add("event_count", events_.size());
+    obj.add("store", keep_ ? "full" : "counts");
+    obj.add("profile_count", keep_ ? static_cast<long long>(profiles_.size()) : profile_writes_);
+    obj.add("event_count", keep_ ? static_cast<long long>(events_.size()) : events_recorded_);
     obj.add("job_count", jobs_.size());
     obj.add("duplicates_dropped", std::move(dups));
     if (full) {
@@ -229,6 +248,8 @@ void Account::reset() {
     jobs_.clear();
     job_index_.clear();
     unapplied_from_ = 0;
+    profile_writes_ = 0;
+    events_recorded_ = 0;
 }
 
 } // namespace fake_klaviyo

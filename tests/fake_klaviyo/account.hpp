@@ -33,9 +33,11 @@ struct EventGroup {
 
 /// The simulated Klaviyo account: profiles, events and bulk import jobs behind one mutex.
 /// Bulk jobs are applied lazily: every call first applies the jobs that have completed since.
+/// Without `keep_records` (--store counts) nothing is stored but counts: every profile write is
+/// a new profile and no event is a duplicate, so memory stays flat over any number of records.
 class Account {
   public:
-    explicit Account(IdGenerator &ids) : ids_(ids) {}
+    Account(IdGenerator &ids, bool keep_records) : ids_(ids), keep_(keep_records) {}
 
     struct ImportReply {
         ProfileStore::Outcome outcome = ProfileStore::Outcome::Created;
@@ -87,6 +89,9 @@ class Account {
     void apply(BulkJob &job);
 
     IdGenerator &ids_;
+    const bool keep_;
+    long long profile_writes_ = 0;  ///< counts mode: profiles written
+    long long events_recorded_ = 0; ///< counts mode: events recorded
     std::mutex mutex_;
     ProfileStore profiles_;
     EventLog events_;

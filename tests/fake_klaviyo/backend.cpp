@@ -36,7 +36,8 @@ const std::vector<std::string> &operations() {
 
 Backend::Backend(Options opts)
     : options(std::move(opts)), schemas(options.openapi_dir, operations()),
-      limiter(options.rate_limits), ids(options.seed), faults(options.seed), account(ids) {
+      limiter(options.rate_limits), ids(options.seed), faults(options.seed),
+      account(ids, options.keep_records) {
     Json rules = Json::array();
     for (const auto &spec : options.fault_specs)
         rules.push(Faults::parse_flag(spec));

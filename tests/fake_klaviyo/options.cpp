@@ -54,6 +54,8 @@ std::string usage() {
            "  --faults-file FILE     a faults document (JSON) to install at start\n"
            "  --state-file FILE      write the final state JSON there on SIGTERM/SIGINT\n"
            "  --openapi-dir DIR      Klaviyo OpenAPI files to validate bodies against\n"
+           "  --store MODE           full: keep every profile and event (default); counts:\n"
+           "                         validate everything but keep only counts (huge benchmarks)\n"
            "  --threads N            request threads (default 32)\n"
            "  --verbose              log one line per request to stderr (never the key)\n"
            "  --help                 this text\n";
@@ -127,6 +129,11 @@ Options parse_options(int argc, const char *const *argv) {
             o.state_file = next();
         } else if (arg == "--openapi-dir") {
             o.openapi_dir = next();
+        } else if (arg == "--store") {
+            const std::string mode = next();
+            if (mode != "full" && mode != "counts")
+                throw UsageError("--store must be full or counts, got '" + mode + "'");
+            o.keep_records = mode == "full";
         } else if (arg == "--threads") {
             o.threads = static_cast<int>(to_integer(arg, next(), 1, 1024));
         } else {

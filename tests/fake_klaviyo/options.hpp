@@ -31,6 +31,7 @@ struct Options {
     std::string state_file;
     std::string openapi_dir;
     int threads = 32;
+    bool keep_records = true; ///< --store full (true) or counts (false)
     bool verbose = false;
     bool help = false;
 };

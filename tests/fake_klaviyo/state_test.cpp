@@ -179,3 +179,21 @@ TEST_CASE("FakeKlaviyo: the API key never shows in the state", "[fake_klaviyo][i
     CHECK(text.find(fake_klaviyo::test_api_key) == std::string::npos);
     CHECK(text.find("pk_some_other_secret") == std::string::npos);
 }
+
+TEST_CASE("FakeKlaviyo: --store counts validates everything but keeps only counts",
+          "[fake_klaviyo][integration]") {
+    FakeKlaviyo fake({"--store", "counts", "--job-delay-ms", "0"});
+    REQUIRE(
+        fake.post("/api/profile-bulk-import-jobs", body::bulk_import(body::numbered_profiles(5)))
+            .status == 202);
+    REQUIRE(import(fake, R"("email":"ada@example.org")") == 201);
+    REQUIRE(fake.post("/api/events", body::create_event(R"("email":"a@example.org")", "M", "1"))
+                .status == 202);
+    CHECK(import(fake, R"("email":"bad")") == 400); // still validated
+    auto state = fake.state();
+    CHECK(state->getValue<std::string>("store") == "counts");
+    CHECK(state->getValue<int>("profile_count") == 7); // 5 + 1 + the event's profile
+    CHECK(state->getValue<int>("event_count") == 1);
+    CHECK(state->getArray("profiles")->size() == 0);
+    CHECK(state->getArray("events")->size() == 0);
+}
