@@ -56,6 +56,7 @@ struct KillPoint {
     std::vector<std::string> run_args;
     std::vector<Kill> kills;   ///< one killed run each, in order; then one run to the end
     bool changed_data = false; ///< a clean run first, then 1% of the rows changed and 1% added
+    int orders = 3000;         ///< orders in the warehouse (events: one per order)
 };
 
 const std::vector<std::string> event_latency = {"--rate-limits", "off", "--fault",
@@ -70,11 +71,15 @@ const std::vector<KillPoint> &kill_points() {
          event_latency,
          {},
          {{Wait::RequestInFlight, 300}}},
+        // 4,000 orders: reading takes about twice as long, so the first batch is accepted well
+        // before the rest is read, however slow the machine.
         {"events, between batches while reading",
          Target::Events,
          {"--rate-limits", "off"},
          {},
-         {{Wait::BetweenBatches, 30}}},
+         {{Wait::BetweenBatches, 30}},
+         false,
+         4000},
         {"events, one request at a time: batch k accepted, batch k+1 in flight",
          Target::Events,
          event_latency,
@@ -105,7 +110,7 @@ const std::vector<KillPoint> &kill_points() {
          Target::Profiles,
          {"--rate-limits", "off", "--job-delay-ms", "2000"},
          {},
-         {{Wait::JobOpen, 500}, {Wait::Resuming, 300}}},
+         {{Wait::JobOpen, 500}, {Wait::Resuming, 150}}},
         {"profiles, 1% changed and 1% added, bulk job open",
          Target::Profiles,
          {"--rate-limits", "off", "--job-delay-ms", "2000"},
@@ -163,8 +168,8 @@ void run_kill_point(std::size_t index) {
     INFO("kill point " << index << " (" << point.name << "), seed " << s
                        << " (CONNECTOR_RESILIENCE_SEED)");
 
-    Harness h(point.target, point.fake_args);
-    const long long base = point.target == Target::Profiles ? 1500 : 3000;
+    Harness h(point.target, point.fake_args, 1500, point.orders);
+    const long long base = point.target == Target::Profiles ? 1500 : point.orders;
     long long total = base;
     long long posts_before = 0;
     if (point.changed_data) {
@@ -220,10 +225,14 @@ void run_kill_point(std::size_t index) {
               << ": killed " << where << "; last run retried " << h.count("retried") << ", sent "
               << h.count("sent") << ", resumed "
               << h.report()->getObject("bulk_jobs")->getValue<long long>("resumed")
-              << " jobs; fake: " << f.event_count << " events, " << f.events_dropped
-              << " resent events dropped as duplicates, " << f.event_posts << " event posts, "
-              << f.profile_count << " profiles, " << f.profile_writes - f.profile_count
-              << " repeated profile writes, " << f.profile_posts << " profile posts\n";
+              << " jobs; fake: ";
+    if (point.target == Target::Events)
+        std::cout << f.event_count << " events, " << f.events_dropped
+                  << " resent events dropped as duplicates, " << f.event_posts
+                  << " event requests\n";
+    else
+        std::cout << f.profile_count << " profiles, " << f.profile_writes - f.profile_count
+                  << " repeated profile writes, " << f.profile_posts << " import requests\n";
 }
 
 } // namespace

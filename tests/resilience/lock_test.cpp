@@ -27,9 +27,9 @@ long long runs_in_ledger(Harness &h) {
 TEST_CASE("Resilience: a second run of a running sync exits 6 naming the holder, and with "
           "--wait-lock it waits and then runs",
           "[resilience][integration]") {
-    // Every bulk request is held 1.5 s by the fake, so the first run holds the lock a while.
+    // Every bulk request is held 3 s by the fake, so the first run holds the lock a while.
     Harness h(Target::Events, {"--rate-limits", "off", "--fault",
-                               "kind=latency,duration_ms=1500,endpoint=bulk_create_events"});
+                               "kind=latency,duration_ms=3000,endpoint=bulk_create_events"});
     auto first = h.start();
     REQUIRE(first->wait_for_err("\"event\":\"run_started\"", 120));
 
@@ -59,6 +59,10 @@ TEST_CASE("Resilience: a second run of a running sync exits 6 naming the holder,
     CHECK(runs->getObject(0)->getValue<std::string>("status") == "success");
     CHECK(runs->getObject(1)->getValue<std::string>("status") == "success");
     CHECK(runs->getObject(1)->getValue<long long>("pid") == first->pid());
+    CHECK(runs->getObject(0)->getValue<long long>("pid") == third->pid());
+    // ISO-8601 UTC times compare as text: the waiting run started when the first had ended.
+    CHECK(runs->getObject(0)->getValue<std::string>("started_at") >=
+          runs->getObject(1)->getValue<std::string>("ended_at"));
     CHECK(first_lines(fake_differences(h.fake().state(), h.expected(), Target::Events)) == "");
     CHECK(figures(h.fake().state(false)).events_dropped == 0);
 }
