@@ -85,6 +85,24 @@ std::string rebuild_event(const Record &record) {
 
 } // namespace
 
+std::string bulk_event_profile(const std::string &profile) {
+    // The mapper writes an event profile's patch_properties as the last member of its
+    // attributes, where POST /api/events wants it: ...,"meta":{...}}}. The bulk schema wants it
+    // beside the attributes: ...},"meta":{...}}.
+    static const std::string marker = R"(,"meta":{"patch_properties":)";
+    const std::size_t at = profile.rfind(marker);
+    if (at == std::string::npos || profile.size() < at + marker.size() + 2 ||
+        profile.compare(profile.size() - 2, 2, "}}") != 0)
+        return profile;
+    std::string out;
+    out.reserve(profile.size() + 1);
+    out.append(profile, 0, at);
+    out += "},";
+    out.append(profile, at + 1, profile.size() - 2 - (at + 1));
+    out += '}';
+    return out;
+}
+
 std::string profile_bulk_body(const std::vector<const Record *> &records) {
     std::size_t size = bulk_envelope_bytes;
     for (const Record *r : records)
@@ -124,7 +142,7 @@ std::string event_bulk_body(const std::vector<const Record *> &records,
         if (g)
             body += ',';
         body += R"({"type":"event-bulk-create","attributes":{"profile":{"data":)";
-        body += records[groups[g].front()]->profile;
+        body += bulk_event_profile(records[groups[g].front()]->profile);
         body += R"(},"events":{"data":[)";
         for (std::size_t j = 0; j < groups[g].size(); ++j) {
             if (j)

@@ -22,6 +22,11 @@ std::string profile_bulk_body(const std::vector<const Record *> &records);
 std::string event_bulk_body(const std::vector<const Record *> &records,
                             std::vector<std::vector<std::size_t>> &groups);
 
+/// The event profile as the bulk events schema wants it: the mapper puts
+/// "meta":{"patch_properties":..} inside "attributes" (where POST /api/events wants it); in a
+/// bulk body it moves beside "attributes". Other profiles come back unchanged.
+std::string bulk_event_profile(const std::string &profile);
+
 /// {"data":<profile>} for POST /api/profile-import.
 std::string profile_single_body(const Record &record);
 

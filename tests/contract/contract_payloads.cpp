@@ -1,22 +1,19 @@
 // Writes every request body shape the connector builds from mapper records, one body per line,
 // into <out-dir>/<operation>.jsonl, for validate.mjs to check against Klaviyo's schemas. The
-// envelopes are built the way the Klaviyo client builds them (klaviyo-api.md §3): a profile
-// record wrapped in {"data": ...}; a bulk import job around many; an event with its profile
-// spliced in as attributes.profile.data; a bulk event job grouped by profile.
+// envelopes are built by the Klaviyo client's own request_body functions (klaviyo-api.md §3): a
+// profile record wrapped in {"data": ...}; a bulk import job around many; an event with its
+// profile spliced in as attributes.profile.data; a bulk event job grouped by profile, with the
+// profile's meta moved beside its attributes.
 #include "chinook.hpp"
 #include "chinook_queries.hpp"
+#include "klaviyo/request_body.hpp"
 #include "mapping/json_mapper.hpp"
 #include "mapping/mapping_spec.hpp"
 #include "support/test_env.hpp"
 
-#include <Poco/JSON/Object.h>
-#include <Poco/JSON/ParseHandler.h>
-#include <Poco/JSON/Parser.h>
 
 #include <fstream>
 #include <iostream>
-#include <map>
-#include <sstream>
 #include <stdexcept>
 
 using namespace connector;
@@ -105,30 +102,6 @@ mapping::MappingSpec edge_event_spec() {
     return spec;
 }
 
-std::string with_profile(const Record &r) {
-    // {"type":"event","attributes":{...}} -> {...,"profile":{"data":<profile>}}}
-    std::string body = r.event.substr(0, r.event.size() - 2);
-    return body + ",\"profile\":{\"data\":" + r.profile + "}}}";
-}
-
-// The bulk event schema (OnsiteProfileCreateQueryResourceObject) wants the profile's meta beside
-// its attributes, while POST /api/events (EventProfileCreateQueryResourceObject) wants it inside.
-// Records carry the single-event form, so the bulk envelope moves it, as the client must.
-std::string bulk_event_profile(const std::string &profile) {
-    if (profile.find("\"meta\"") == std::string::npos)
-        return profile;
-    Poco::JSON::Parser parser(new Poco::JSON::ParseHandler(true));
-    Poco::JSON::Object::Ptr object = parser.parse(profile).extract<Poco::JSON::Object::Ptr>();
-    Poco::JSON::Object::Ptr attributes = object->getObject("attributes");
-    if (!attributes->has("meta"))
-        return profile;
-    object->set("meta", attributes->get("meta"));
-    attributes->remove("meta");
-    std::ostringstream out;
-    object->stringify(out);
-    return out.str();
-}
-
 void write(const std::string &dir,
            const std::string &name,
            const std::vector<std::string> &bodies) {
@@ -164,35 +137,20 @@ int main(int argc, char **argv) {
             throw std::runtime_error("too few records mapped: " + std::to_string(profiles.size()) +
                                      " profiles, " + std::to_string(events.size()) + " events");
 
+        // The Klaviyo client's own body builders: the contract covers what is really sent.
         std::vector<std::string> single_profiles, single_events;
-        std::string bulk_profiles =
-            R"({"data":{"type":"profile-bulk-import-job","attributes":{"profiles":{"data":[)";
-        for (std::size_t i = 0; i < profiles.size(); ++i) {
-            single_profiles.push_back("{\"data\":" + profiles[i].profile + "}");
-            bulk_profiles += (i ? "," : "") + profiles[i].profile;
+        std::vector<const Record *> profile_ptrs, event_ptrs;
+        for (const Record &r : profiles) {
+            single_profiles.push_back(klaviyo::profile_single_body(r));
+            profile_ptrs.push_back(&r);
         }
-        bulk_profiles += "]}}}}";
-        // Bulk events: grouped by profile, in first-seen order.
-        std::vector<std::string> order;
-        std::map<std::string, std::vector<const Record *>> by_profile;
         for (const Record &r : events) {
-            single_events.push_back("{\"data\":" + with_profile(r) + "}");
-            if (!by_profile.count(r.profile))
-                order.push_back(r.profile);
-            by_profile[r.profile].push_back(&r);
+            single_events.push_back(klaviyo::event_single_body(r));
+            event_ptrs.push_back(&r);
         }
-        std::string bulk_events =
-            R"({"data":{"type":"event-bulk-create-job","attributes":{"events-bulk-create":{"data":[)";
-        for (std::size_t i = 0; i < order.size(); ++i) {
-            bulk_events += (i ? "," : "");
-            bulk_events += R"({"type":"event-bulk-create","attributes":{"profile":{"data":)";
-            bulk_events += bulk_event_profile(order[i]) + R"(},"events":{"data":[)";
-            const auto &list = by_profile[order[i]];
-            for (std::size_t j = 0; j < list.size(); ++j)
-                bulk_events += (j ? "," : "") + list[j]->event;
-            bulk_events += "]}}}";
-        }
-        bulk_events += "]}}}}";
+        const std::string bulk_profiles = klaviyo::profile_bulk_body(profile_ptrs);
+        std::vector<std::vector<std::size_t>> groups;
+        const std::string bulk_events = klaviyo::event_bulk_body(event_ptrs, groups);
         write(dir, "create_or_update_profile", single_profiles);
         write(dir, "bulk_import_profiles", {bulk_profiles});
         write(dir, "create_event", single_events);

@@ -103,3 +103,15 @@ TEST_CASE("request bodies: bulk and single profile bodies wrap the profile as is
           R"({"data":{"type":"profile-bulk-import-job","attributes":{"profiles":{"data":[)" +
               a.profile + "]}}}}");
 }
+
+TEST_CASE("request bodies: a bulk event profile carries patch_properties beside its attributes",
+          "[klaviyo]") {
+    const std::string single_form =
+        R"({"type":"profile","attributes":{"email":"a@example.org","properties":{"meta":1},)"
+        R"("meta":{"patch_properties":{"unset":["tier"]}}}})";
+    CHECK(bulk_event_profile(single_form) ==
+          R"({"type":"profile","attributes":{"email":"a@example.org","properties":{"meta":1}},)"
+          R"("meta":{"patch_properties":{"unset":["tier"]}}})");
+    const std::string plain = R"({"type":"profile","attributes":{"email":"a@example.org"}})";
+    CHECK(bulk_event_profile(plain) == plain);
+}
