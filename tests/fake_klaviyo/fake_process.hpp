@@ -38,7 +38,9 @@ struct HttpResult {
 ///     auto state = fake.state();   // what the fake accepted
 ///
 /// The binary is $FAKE_KLAVIYO_BIN or the one this build made; the certificates are
-/// $CONNECTOR_TEST_CERTS or the build's test-certs folder.
+/// $CONNECTOR_TEST_CERTS or the build's test-certs folder. The fake is told to exit when its
+/// parent dies (Linux PR_SET_PDEATHSIG, which follows the thread that started it: construct it
+/// on a thread that outlives it, such as the test's own).
 class FakeKlaviyo {
   public:
     /// Starts `fake_klaviyo --port 0 --api-key test_api_key <extra_args>` and waits (30 s at
