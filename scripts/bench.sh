@@ -34,7 +34,8 @@ fake_pid=
 fake_url=
 start_fake() { # start_fake real|off
     stop_fake
-    "$fake" --rate-limits "$1" --api-key "$KLAVIYO_API_KEY" --job-delay-ms 20 \
+    # --store counts: validate and answer as usual, keep only counts (flat memory at 10M).
+    "$fake" --rate-limits "$1" --api-key "$KLAVIYO_API_KEY" --job-delay-ms 20 --store counts \
         --cert "$certs/server.pem" --key "$certs/server.key" >"$data/fake.out" 2>"$data/fake.err" &
     fake_pid=$!
     for _ in $(seq 100); do
