@@ -9,6 +9,7 @@
 #include <cerrno>
 #include <cstring>
 #include <fstream>
+#include <iostream>
 #include <map>
 #include <set>
 #include <sstream>
@@ -170,8 +171,81 @@ std::string directory_of(const std::string &path) {
     return slash == 0 ? "/" : path.substr(0, slash);
 }
 
-/// CONNECTOR_* variables that name an option in `desc`. Empty values count as unset.
-po::parsed_options environment_options(const po::options_description &desc) {
+/// The 1-based lines of `path` that set `key` ("name = value"; "section.name" is matched by
+/// its last part), for messages that point at the line to fix.
+std::vector<int> config_lines(const std::string &path, std::string key) {
+    const auto dot = key.rfind('.');
+    if (dot != std::string::npos)
+        key = key.substr(dot + 1);
+    std::vector<int> lines;
+    std::ifstream in(path);
+    std::string line;
+    for (int number = 1; std::getline(in, line); ++number) {
+        const auto eq = line.find('=');
+        if (eq == std::string::npos)
+            continue;
+        std::string name = line.substr(0, eq);
+        const auto first = name.find_first_not_of(" \t");
+        const auto last = name.find_last_not_of(" \t");
+        if (first != std::string::npos && name.substr(first, last - first + 1) == key)
+            lines.push_back(number);
+    }
+    return lines;
+}
+
+/// "config file 'p', line 3" (or "lines 3 and 9"; without a line when none sets `key`).
+std::string config_place(const std::string &path, const std::string &key) {
+    const std::vector<int> lines = config_lines(path, key);
+    std::string place = "config file '" + path + "'";
+    for (std::size_t i = 0; i < lines.size(); ++i)
+        place += (i == 0 ? (lines.size() == 1 ? ", line " : ", lines ")
+                         : (i + 1 == lines.size() ? " and " : ", ")) +
+                 std::to_string(lines[i]);
+    return place;
+}
+
+/// Edit distance, for "did you mean" hints on misspelt option names.
+std::size_t edit_distance(const std::string &a, const std::string &b) {
+    std::vector<std::size_t> row(b.size() + 1);
+    for (std::size_t j = 0; j <= b.size(); ++j)
+        row[j] = j;
+    for (std::size_t i = 1; i <= a.size(); ++i) {
+        std::size_t diagonal = row[0];
+        row[0] = i;
+        for (std::size_t j = 1; j <= b.size(); ++j) {
+            const std::size_t above = row[j];
+            row[j] =
+                std::min({row[j] + 1, row[j - 1] + 1, diagonal + (a[i - 1] == b[j - 1] ? 0 : 1)});
+            diagonal = above;
+        }
+    }
+    return row[b.size()];
+}
+
+/// The option closest to a misspelt `name` (empty when none is close).
+std::string closest_option(const po::options_description &desc, const std::string &name) {
+    std::string best;
+    std::size_t best_distance = 3; // at most two typos
+    for (const auto &option : desc.options()) {
+        const std::size_t d = edit_distance(name, option->long_name());
+        if (d < best_distance) {
+            best_distance = d;
+            best = option->long_name();
+        }
+    }
+    return best;
+}
+
+/// Boost's name for the option an error is about, without leading dashes.
+std::string error_option(const po::error_with_option_name &e) {
+    std::string name = e.get_option_name();
+    name.erase(0, name.find_first_not_of('-'));
+    return name;
+}
+
+/// CONNECTOR_* variables that name an option in `desc`. Empty values count as unset. A variable
+/// one or two typos away from an option gets a warning on stderr when `warn_near_misses`.
+po::parsed_options environment_options(const po::options_description &desc, bool warn_near_misses) {
     po::parsed_options parsed(&desc);
     std::map<std::string, std::string> names;
     for (const auto &option : desc.options())
@@ -188,7 +262,20 @@ po::parsed_options environment_options(const po::options_description &desc) {
                               " is not read: put the private key in KLAVIYO_API_KEY, or in a "
                               "file passed with --api-key-file (CONNECTOR_API_KEY_FILE)");
         const auto it = names.find(name);
-        if (it == names.end() || value.empty() || it->second == "help" || it->second == "version")
+        if (it == names.end()) {
+            // Other tools share the prefix (CONNECTOR_TEST_PG, ...): only a near miss is named.
+            std::string option = name.substr(10);
+            std::transform(option.begin(), option.end(), option.begin(), [](unsigned char c) {
+                return c == '_' ? '-' : static_cast<char>(std::tolower(c));
+            });
+            const std::string hint = closest_option(desc, option);
+            if (warn_near_misses && !hint.empty() && hint != "help" && hint != "version")
+                std::cerr << "connector: warning: " << name
+                          << " is not an option and is ignored; did you mean "
+                          << environment_name(hint) << "?" << std::endl;
+            continue;
+        }
+        if (value.empty() || it->second == "help" || it->second == "version")
             continue;
         po::option option(it->second, {value});
         parsed.options.push_back(option);
@@ -222,13 +309,16 @@ po::parsed_options config_file_options(const std::string &path,
                 throw ConfigError(api_key_refusal(" in config file '" + path + "'"));
             if (ignore_unknown)
                 continue;
-            throw ConfigError("config file '" + path + "': unknown key '" + option.string_key +
-                              "' (keys are the long option names without --, e.g. "
+            const std::string hint = closest_option(desc, key);
+            throw ConfigError(config_place(path, option.string_key) + ": unknown key '" +
+                              option.string_key + "'" +
+                              (hint.empty() ? std::string() : "; did you mean '" + hint + "'?") +
+                              " (keys are the long option names without --, e.g. "
                               "'klaviyo-url = https://a.klaviyo.com'; see connector --help)");
         }
         if (option.string_key == "config")
-            throw ConfigError("config file '" + path +
-                              "': 'config' cannot be set in a config file");
+            throw ConfigError(config_place(path, "config") +
+                              ": 'config' cannot be set in a config file");
         if (path_options.count(option.string_key) && !option.value.empty() &&
             !option.value[0].empty() && option.value[0][0] != '/')
             option.value[0] = base + "/" + option.value[0];
@@ -248,18 +338,36 @@ po::variables_map gather(const std::vector<std::string> &args,
         const po::positional_options_description none;
         po::store(po::command_line_parser(args).options(desc).positional(none).style(style).run(),
                   vm);
-        const po::parsed_options env = environment_options(desc);
-        po::store(env, vm);
-        if (vm.count("config"))
-            po::store(config_file_options(vm["config"].as<std::string>(), desc,
-                                          ignore_unknown_config_keys),
-                      vm);
+        // `status` reads only a few options; the run's variables are no typos there.
+        const po::parsed_options env = environment_options(desc, !ignore_unknown_config_keys);
+        try {
+            po::store(env, vm);
+        } catch (const po::error_with_option_name &e) {
+            throw ConfigError(environment_name(error_option(e)) + ": " + e.what() +
+                              " (see connector --help)");
+        }
+        if (vm.count("config")) {
+            const std::string path = vm["config"].as<std::string>();
+            const po::parsed_options file =
+                config_file_options(path, desc, ignore_unknown_config_keys);
+            try {
+                po::store(file, vm);
+            } catch (const po::error_with_option_name &e) {
+                throw ConfigError(config_place(path, error_option(e)) + ": " + e.what() +
+                                  " (see connector --help)");
+            }
+        }
         po::notify(vm);
     } catch (const po::unknown_option &e) {
         // Never echo what follows '=': it may be a secret typed into the wrong option.
         std::string name = e.get_option_name();
         name = name.substr(0, name.find('='));
-        throw ConfigError("unknown option '" + name + "' (see connector --help)");
+        std::string bare = name;
+        bare.erase(0, bare.find_first_not_of('-'));
+        const std::string hint = closest_option(desc, bare);
+        throw ConfigError("unknown option '" + name + "'" +
+                          (hint.empty() ? std::string() : "; did you mean '--" + hint + "'?") +
+                          " (see connector --help)");
     } catch (const po::too_many_positional_options_error &) {
         throw ConfigError("unexpected argument; options start with -- (see connector --help)");
     } catch (const po::error &e) {
@@ -324,6 +432,11 @@ RunOptions run_options(const po::variables_map &vm) {
     if (!o.api_key_file.empty())
         require_file("API key file", "--api-key-file", o.api_key_file);
     o.klaviyo_url = text(vm, "klaviyo-url");
+    // Checked here as well as by the client, so a typo fails before the query runs for an hour.
+    if (o.klaviyo_url.compare(0, 8, "https://") != 0 || o.klaviyo_url.size() == 8)
+        throw ConfigError("--klaviyo-url " + o.klaviyo_url +
+                          " must start with https:// and name a host, e.g. "
+                          "https://a.klaviyo.com (the API key is never sent in clear text)");
     o.ca_file = text(vm, "ca-file");
     if (!o.ca_file.empty())
         require_file("CA file", "--ca-file", o.ca_file);
