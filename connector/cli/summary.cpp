@@ -137,10 +137,14 @@ std::string summary_text(const sync::RunSummary &s, const std::string &report_fi
     if (c.failed > 0)
         next << "  - Klaviyo refused " << count_of(c.failed, "record", "records")
              << ": they are sent again when their data changes, or with --retry-failed.\n";
-    if (c.transient > 0)
+    if (c.transient > 0) {
+        // Name the actual causes: "interrupted 4,000" is not a network problem.
+        const std::string causes = by_reason(s.transient);
         next << "  - " << count_of(c.transient, "record", "records")
-             << " could not be delivered now (rate limits, server or network errors): the "
-                "next run sends them again.\n";
+             << " could not be delivered now ("
+             << (causes.empty() ? std::string("rate limits, server or network errors") : causes)
+             << "): the next run sends them again.\n";
+    }
     if (c.skipped_failed > 0)
         next << "  - " << count_of(c.skipped_failed, "record", "records")
              << " failed in an earlier run and did not change: --retry-failed sends them "

@@ -96,6 +96,23 @@ TEST_CASE("Summary: counts, reasons, requests, phases, examples and next steps",
     CHECK_THAT(text, Catch::Contains("More examples per reason: /tmp/report.json"));
 }
 
+TEST_CASE("Summary: records left for the next run are explained by their actual causes", "[cli]") {
+    sync::RunSummary s;
+    s.sync_name = "orders:klaviyo_events";
+    s.target = Target::Events;
+    s.status = sync::RunStatus::Interrupted;
+    s.counts.rows_read = 5000;
+    s.counts.new_records = 5000;
+    s.counts.sent = 1000;
+    s.counts.transient = 4000;
+    s.transient["interrupted"].count = 4000;
+    const std::string text = summary_text(s, "");
+    CHECK_THAT(text, Catch::Contains("4,000 records could not be delivered now (interrupted "
+                                     "4,000): the next run sends them again."));
+    CHECK(text.find("network errors") == std::string::npos);
+    CHECK_THAT(text, Catch::Contains("The run was interrupted"));
+}
+
 TEST_CASE("Summary: a clean run has no next steps", "[cli]") {
     sync::RunSummary s;
     s.sync_name = "orders:klaviyo_events";
