@@ -19,6 +19,11 @@ bool read_body(Poco::Net::HTTPServerRequest &request,
                std::size_t limit,
                std::string &out) {
     out.clear();
+    // RFC 9112 6.3: a request with neither Content-Length nor chunked encoding has no body.
+    // NOTE(Poco 1.11): for a POST without either, request.stream() reads until the client
+    // closes the connection, so a bodyless `curl -X POST` on a kept-alive connection would hang.
+    if (!request.hasContentLength() && !request.getChunkedTransferEncoding())
+        return true;
     std::istream &in = request.stream();
     char buffer[65536];
     bool fits = true;

@@ -4,6 +4,11 @@
 
 #include <Poco/JSON/Array.h>
 #include <Poco/JSON/Parser.h>
+#include <Poco/Net/Context.h>
+#include <Poco/Net/HTTPRequest.h>
+#include <Poco/Net/HTTPResponse.h>
+#include <Poco/Net/HTTPSClientSession.h>
+#include <Poco/StreamCopier.h>
 #include <catch2/catch.hpp>
 
 #include <string>
@@ -196,4 +201,29 @@ TEST_CASE("FakeKlaviyo: --store counts validates everything but keeps only count
     CHECK(state->getValue<int>("event_count") == 1);
     CHECK(state->getArray("profiles")->size() == 0);
     CHECK(state->getArray("events")->size() == 0);
+}
+
+TEST_CASE("FakeKlaviyo: a POST without a body or Content-Length is answered at once",
+          "[fake_klaviyo][integration]") {
+    // `curl -X POST URL/__fake/reset` sends neither Content-Length nor a chunked body: the
+    // request has no body (RFC 9112 6.3), and the fake must not wait for the client to close.
+    FakeKlaviyo fake;
+    const std::string url = fake.base_url();
+    const auto port = static_cast<Poco::UInt16>(std::stoi(url.substr(url.rfind(':') + 1)));
+    Poco::Net::Context::Params params;
+    params.caLocation = fake.ca_file();
+    params.verificationMode = Poco::Net::Context::VERIFY_RELAXED;
+    Poco::Net::Context::Ptr context =
+        new Poco::Net::Context(Poco::Net::Context::TLS_CLIENT_USE, params);
+    Poco::Net::HTTPSClientSession session("127.0.0.1", port, context);
+    session.setTimeout(Poco::Timespan(5, 0));
+    Poco::Net::HTTPRequest request(Poco::Net::HTTPRequest::HTTP_POST, "/__fake/reset",
+                                   Poco::Net::HTTPMessage::HTTP_1_1);
+    REQUIRE_FALSE(request.hasContentLength());
+    session.sendRequest(request);
+    Poco::Net::HTTPResponse response;
+    std::string answer;
+    REQUIRE_NOTHROW(Poco::StreamCopier::copyToString(session.receiveResponse(response), answer));
+    CHECK(static_cast<int>(response.getStatus()) == 200);
+    CHECK(answer.find("reset") != std::string::npos);
 }
