@@ -11,7 +11,6 @@
 #include "mapping/mapping_spec.hpp"
 #include "support/test_env.hpp"
 
-
 #include <fstream>
 #include <iostream>
 #include <stdexcept>
