@@ -62,7 +62,9 @@ const char *required_scopes(Endpoint e) noexcept {
     case Endpoint::EventBulkCreate:
     case Endpoint::EventCreate:
         return "events:write";
+    // Per the x-klaviyo-scopes of the 2026-07-15 OpenAPI files.
     case Endpoint::JobGet:
+        return "profiles:read and lists:read";
     case Endpoint::JobErrors:
         return "profiles:read";
     }

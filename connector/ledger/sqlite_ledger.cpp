@@ -393,7 +393,10 @@ class SqliteLedger::Impl {
                 throw LedgerError("ledger " + path_ +
                                   ": cannot switch to WAL mode (is it on a network file system?)");
         } catch (const LedgerError &e) {
-            throw LedgerError(std::string(e.what()) + " (is " + path_ + " a connector ledger?)");
+            throw LedgerError(std::string(e.what()) + " (is " + path_ +
+                              " a connector ledger? If it is damaged, move it aside and restore "
+                              "the last backup, or start afresh: a new ledger sends every "
+                              "profile once more and relies on Klaviyo's unique_id for events)");
         }
         // NORMAL in WAL mode: a commit survives the process being killed at any point; only a
         // power loss may drop the last commits, which the next run then simply resends.
