@@ -92,7 +92,10 @@ po::options_description run_description() {
         ("api-mode", po::value<std::string>()->value_name("MODE")->default_value("bulk"),
          "bulk (bulk import and bulk create jobs) or single (one request per record)") //
         ("concurrency", po::value<long long>()->value_name("N")->default_value(4),
-         "requests in flight at once (1-32)");
+         "requests in flight at once (1-32)") //
+        ("pacing", po::value<std::string>()->value_name("MODE")->default_value("on"),
+         "on: pace requests to Klaviyo's documented rate limits; off: only for a test server "
+         "without limits (benchmarks): against Klaviyo it earns 429s");
 
     po::options_description ledger("Ledger and run", line_length, line_length - description_column);
     ledger.add_options()                                         //
@@ -445,6 +448,10 @@ RunOptions run_options(const po::variables_map &vm) {
     if (o.api_mode != "bulk" && o.api_mode != "single")
         throw ConfigError("unknown --api-mode '" + o.api_mode + "': use bulk or single");
     o.concurrency = static_cast<int>(number(vm, "concurrency", 1, 32, "use 1 to 32"));
+    const std::string pacing = text(vm, "pacing");
+    if (pacing != "on" && pacing != "off")
+        throw ConfigError("unknown --pacing '" + pacing + "': use on or off");
+    o.pacing = pacing == "on";
 
     o.ledger_path = text(vm, "ledger");
     o.sync_name = text(vm, "sync");

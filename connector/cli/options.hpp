@@ -33,6 +33,7 @@ struct RunOptions {
     std::string revision = "2026-07-15";
     std::string api_mode = "bulk";
     int concurrency = 4;
+    bool pacing = true; ///< --pacing off: no client-side pacing (test servers only)
 
     std::string ledger_path; ///< empty: the ledger's default path
     std::string sync_name;   ///< empty: derived from the query file and the target

@@ -80,6 +80,7 @@ Wiring wire(const RunOptions &options, const std::string &sql_text, sync::RunObs
     client.revision = options.revision;
     client.api_mode = klaviyo::parse_api_mode(options.api_mode);
     client.concurrency = options.concurrency;
+    client.pacing = options.pacing;
     if (!options.dry_run) {
         const klaviyo::ApiKey key =
             klaviyo::load_api_key(options.api_key_file, [&log](const std::string &message) {
