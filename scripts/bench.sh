@@ -91,14 +91,17 @@ JS
     tail -n1 "$results" | cut -c1-200 >&2
 }
 
-# cmd_for TARGET DB LEDGER: the connector command line, in the array cmd.
+# cmd_for TARGET DB LEDGER: the connector command line, in the array cmd. Against the fake with
+# its limits off the connector's own pacing is off too (--pacing off), so the figures are the
+# connector's own cost; the real-limits case paces as it would against Klaviyo.
+pacing=off
 cmd_for() {
     local target=$1 db=$2 ledger=$3
     local query=$root/scripts/bench/profiles.sql
     [[ $target == klaviyo_events ]] && query=$root/scripts/bench/events.sql
     cmd=("$connector" --query "$query" --target "$target" --connection "Driver=SQLite3;Database=$db"
         --ledger "$ledger" --sync "bench-$target" --klaviyo-url "$fake_url"
-        --ca-file "$certs/ca.pem" --report "$data/report.json" --quiet)
+        --ca-file "$certs/ca.pem" --report "$data/report.json" --quiet --pacing "$pacing")
 }
 
 start_fake off
@@ -157,6 +160,7 @@ if ((real_events > 0)); then
     db=$data/warehouse-$n.db
     [[ -f $db ]] || bash scripts/bench/gen_warehouse.sh "$db" "$n"
     start_fake real
+    pacing=on
     rm -f "$data/ledger-real.sqlite"*
     cmd_for klaviyo_events "$db" "$data/ledger-real.sqlite"
     measure "events real limits $n" "$n" connector -- "${cmd[@]}"
