@@ -7,9 +7,14 @@
 
 #include <exception>
 #include <iostream>
+#include <malloc.h>
 
 int main(int argc, char **argv) {
     using namespace connector;
+    // One malloc arena for all threads: records are built by the reading thread and freed by
+    // the client's, and with an arena per thread glibc keeps each one's freed memory apart
+    // (about 18 MB more at peak in the benchmark, and no faster on two cores).
+    mallopt(M_ARENA_MAX, 1);
     try {
         const cli::Options options = cli::parse_options(argc, argv);
         switch (options.command) {

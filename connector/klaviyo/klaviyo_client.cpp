@@ -139,7 +139,12 @@ void KlaviyoClient::Impl::schedule(Task task, Clock::time_point at) {
 }
 
 void KlaviyoClient::Impl::enqueue_send(std::shared_ptr<SendJob> job) {
-    const auto limit = static_cast<std::size_t>(options.concurrency + 2);
+    // A bulk request holds up to 10,000 records: two waiting behind the ones in flight keep
+    // the connections busy (the next batch is built in a fraction of a request's time) without
+    // holding a run's worth of records in memory. Single requests are small: a few more wait.
+    const auto limit = options.api_mode == ApiMode::Single
+                           ? static_cast<std::size_t>(options.concurrency + 2)
+                           : std::size_t{2};
     {
         std::unique_lock<std::mutex> lock(mutex);
         while (queued_sends >= limit && !aborting && !stop_requested())

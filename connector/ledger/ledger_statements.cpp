@@ -65,16 +65,15 @@ LedgerStatements::LedgerStatements(Database &db)
                       "example_column, example_key, example_message) "
                       "VALUES (?1, ?2, 1, ?3, ?4, ?5, ?6) "
                       "ON CONFLICT (run_id, code) DO UPDATE SET count = count + 1"),
-      mark_in_flight(db,
-                     "UPDATE records SET state = 2, attempts = attempts + 1 "
-                     "WHERE sync_id = ?1 AND key = ?2"),
+      // By id (found by the diff, or find_id): a rowid lookup instead of the key index.
+      mark_in_flight(db, "UPDATE records SET state = 2, attempts = attempts + 1 WHERE id = ?1"),
       insert_in_flight(db,
                        "INSERT INTO records (sync_id, key, hash, state, attempts, first_run, "
                        "last_run) VALUES (?1, ?2, ?3, 2, 1, ?4, ?4)"),
       insert_job(db,
                  "INSERT OR REPLACE INTO jobs (sync_id, job_id, run_id, submitted_at) "
                  "VALUES (?1, ?2, ?3, ?4)"),
-      link_job(db, "UPDATE records SET job_id = ?3 WHERE sync_id = ?1 AND key = ?2"),
+      link_job(db, "UPDATE records SET job_id = ?2 WHERE id = ?1"),
       delete_job(db, "DELETE FROM jobs WHERE sync_id = ?1 AND job_id = ?2"),
       open_jobs(db, "SELECT job_id FROM jobs WHERE sync_id = ?1 ORDER BY submitted_at, job_id"),
       // INDEXED BY: without it, ORDER BY key tempts SQLite into walking every key of the sync.
@@ -88,8 +87,8 @@ LedgerStatements::LedgerStatements(Database &db)
                    "error_message = NULL WHERE id = ?1"),
       delete_payload(db, "DELETE FROM payloads WHERE record_id = ?1"),
       outcome_error(db,
-                    "UPDATE records SET state = ?3, error_code = ?4, error_message = ?5 "
-                    "WHERE sync_id = ?1 AND key = ?2"),
+                    "UPDATE records SET state = ?2, error_code = ?3, error_message = ?4 "
+                    "WHERE id = ?1"),
       leftovers(db, leftovers_sql), leftovers_dry(db, leftovers_dry_sql),
       gone_count(db, sql("SELECT COUNT(*)", gone_where, "AND last_run <> ?3").c_str()),
       gone_keys(db,

@@ -23,17 +23,17 @@ struct LedgerStatements {
     Statement count_rejection; ///< run, code, row, column, key, message
 
     // delivery
-    Statement mark_in_flight;   ///< sync, key
+    Statement mark_in_flight;   ///< id
     Statement insert_in_flight; ///< sync, key, hash, run -> a record sent without a diff
     Statement insert_job;       ///< sync, job, run, submitted at
-    Statement link_job;         ///< sync, key, job
+    Statement link_job;         ///< id, job
     Statement delete_job;       ///< sync, job
     Statement open_jobs;        ///< sync -> job ids
     Statement job_keys;         ///< sync, job -> keys still in flight
     Statement find_id;          ///< sync, key -> id
     Statement outcome_sent;     ///< id, run
     Statement delete_payload;   ///< record id
-    Statement outcome_error;    ///< sync, key, state, code, message
+    Statement outcome_error;    ///< id, state, code, message
 
     // leftovers and gone
     Statement leftovers;      ///< sync, after id, limit, run -> id, key, hash, profile, event

@@ -14,7 +14,21 @@ void FinalizeStatement::operator()(sqlite3_stmt *stmt) const noexcept {
     sqlite3_finalize(stmt);
 }
 
+namespace {
+
+// SQLite keeps global allocation statistics behind one process-wide mutex unless told not to.
+// The ledger and the SQLite warehouse driver share the library from two threads, so every
+// allocation of either would wait on the other. Only possible before SQLite initialises; later
+// (a driver loaded first) the call fails harmlessly and the statistics stay on.
+void disable_memory_statistics() {
+    static const int rc = sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
+    (void)rc;
+}
+
+} // namespace
+
 Database::Database(const std::string &path, Mode mode) : path_(path) {
+    disable_memory_statistics();
     const int flags = (mode == Mode::ReadOnly ? SQLITE_OPEN_READONLY : SQLITE_OPEN_READWRITE) |
                       SQLITE_OPEN_NOMUTEX | SQLITE_OPEN_EXRESCODE;
     sqlite3 *raw = nullptr;

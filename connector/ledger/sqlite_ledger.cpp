@@ -17,6 +17,7 @@
 #include <optional>
 #include <sys/stat.h>
 #include <unistd.h>
+#include <unordered_map>
 
 namespace connector::ledger {
 namespace {
@@ -152,6 +153,7 @@ class SqliteLedger::Impl {
             txn.commit();
         }
         run_open_ = true;
+        sending_.clear();
         start.run_id = run_id_;
         return start;
     }
@@ -230,6 +232,8 @@ class SqliteLedger::Impl {
                     after = q.column_int(0);
                     Record r;
                     r.key = q.column_text(1);
+                    if (!dry_run_)
+                        sending_[r.key] = after;
                     r.hash = restore_hash(q.column_bytes(2), q.column_is_blob(2));
                     r.profile = q.column_text(3);
                     r.event = q.column_text(4);
@@ -301,6 +305,7 @@ class SqliteLedger::Impl {
             txn.commit();
         }
         run_open_ = false;
+        sending_.clear();
     }
 
     void on_in_flight(const std::vector<const Record *> &records) {
@@ -310,16 +315,19 @@ class SqliteLedger::Impl {
             return;
         Transaction txn(db_);
         for (const Record *r : records) {
-            s_->mark_in_flight.bind(1, sync_id_).bind(2, r->key).run();
-            if (db_.changes() > 0)
+            if (const std::int64_t id = id_of(r->key)) {
+                s_->mark_in_flight.bind(1, id).run();
                 continue;
+            }
             // Sent without a diff (not the sync's way, but the record must be resendable).
             Statement &q = s_->insert_in_flight;
             q.bind(1, sync_id_).bind(2, r->key).bind(4, run_id_);
             const StoredHash hash = store_hash(r->hash); // bound without a copy: keep it alive
             bind_hash(q, 3, hash);
             q.run();
-            save_payload(db_.last_insert_rowid(), *r);
+            const std::int64_t id = db_.last_insert_rowid();
+            save_payload(id, *r);
+            sending_.emplace(r->key, id);
         }
         txn.commit();
     }
@@ -335,8 +343,10 @@ class SqliteLedger::Impl {
             .bind(3, run_id_)
             .bind(4, now_unix_seconds())
             .run();
-        for (const std::string &key : keys)
-            s_->link_job.bind(1, sync_id_).bind(2, key).bind(3, job_id).run();
+        for (const std::string &key : keys) {
+            if (const std::int64_t id = id_of(key))
+                s_->link_job.bind(1, id).bind(2, job_id).run();
+        }
         txn.commit();
     }
 
@@ -357,10 +367,11 @@ class SqliteLedger::Impl {
             return;
         Transaction txn(db_);
         for (const RecordOutcome &o : outcomes) {
+            const std::int64_t id = id_of(o.key);
+            sending_.erase(o.key); // an outcome is the end of this run's attempt
+            if (id == 0)
+                continue; // not a record of this sync: nothing to record
             if (o.outcome == Outcome::Sent) {
-                const std::int64_t id = find_id(o.key);
-                if (id == 0)
-                    continue; // not a record of this sync: nothing to record
                 s_->outcome_sent.bind(1, id).bind(2, run_id_).run();
                 s_->delete_payload.bind(1, id).run(); // sent: the payload is not needed
                 continue;
@@ -368,11 +379,10 @@ class SqliteLedger::Impl {
             const std::string message = truncate_utf8(o.message, max_error_message);
             const RecordState state =
                 o.outcome == Outcome::Failed ? RecordState::Failed : RecordState::Transient;
-            s_->outcome_error.bind(1, sync_id_)
-                .bind(2, o.key)
-                .bind(3, std::int64_t{static_cast<int>(state)})
-                .bind_or_null(4, o.code)
-                .bind_or_null(5, message)
+            s_->outcome_error.bind(1, id)
+                .bind(2, std::int64_t{static_cast<int>(state)})
+                .bind_or_null(3, o.code)
+                .bind_or_null(4, message)
                 .run();
         }
         txn.commit();
@@ -514,6 +524,13 @@ class SqliteLedger::Impl {
         return found;
     }
 
+    // The id of `key` in this sync, 0 when unknown: from the records this run is sending, else
+    // from the key index.
+    std::int64_t id_of(const std::string &key) {
+        const auto it = sending_.find(key);
+        return it != sending_.end() ? it->second : find_id(key);
+    }
+
     // The id of `key` in this sync, 0 when unknown.
     std::int64_t find_id(const std::string &key) {
         Statement &q = s_->find_id;
@@ -550,12 +567,15 @@ class SqliteLedger::Impl {
                 bind_hash(q, 2, hash);
                 q.run();
                 save_payload(found->id, r);
+                sending_[r.key] = found->id;
             } else {
                 Statement &q = s_->insert_record;
                 q.bind(1, sync_id_).bind(2, r.key).bind(4, run_id_);
                 bind_hash(q, 3, hash);
                 q.run();
-                save_payload(db_.last_insert_rowid(), r);
+                const std::int64_t id = db_.last_insert_rowid();
+                save_payload(id, r);
+                sending_[r.key] = id;
             }
             break;
         case Decision::Unchanged:
@@ -597,6 +617,10 @@ class SqliteLedger::Impl {
     std::int64_t run_id_ = 0;
     std::int64_t last_complete_run_id_ = 0;
     std::vector<Rejection> pending_rejections_;
+    // Key -> id of the records handed over to be sent and not yet given an outcome, so the
+    // sink's reports (in flight, job, outcome) find their row without the key index. Bounded
+    // by what the sink holds (back-pressure), emptied at each run's start and end.
+    std::unordered_map<std::string, std::int64_t> sending_;
 };
 
 SqliteLedger::SqliteLedger(const std::string &path,

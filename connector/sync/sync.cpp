@@ -2,6 +2,7 @@
 
 #include "core/error.hpp"
 #include "core/interrupt.hpp"
+#include "sync/mapped_rows.hpp"
 
 #include <chrono>
 #include <stdexcept>
@@ -303,34 +304,34 @@ void Sync::Run::read_query(const QueryParams &params) {
 
     std::vector<Record> batch;
     batch.reserve(config_.batch_size);
-    Row row;
-    while (!stop_requested()) {
-        if (config_.limit != 0 && summary_.counts.rows_read == config_.limit) {
-            PhaseTimer timer(summary_.seconds.read);
-            summary_.limited = source->next(row);
-            break;
+    {
+        // Rows are read and mapped on a thread of their own while this one diffs and hands
+        // over: the results arrive in row order, so everything below sees them as before.
+        MappedRows::Options options;
+        options.limit = config_.limit;
+        MappedRows rows(*source, *mapper, options);
+        std::vector<MapResult> chunk;
+        while (!stop_requested() && rows.next(chunk)) {
+            for (MapResult &result : chunk) {
+                if (stop_requested())
+                    break;
+                ++summary_.counts.rows_read;
+                ++sync_.rows_read_;
+                if (auto *rejection = std::get_if<Rejection>(&result)) {
+                    on_rejection(*rejection);
+                    continue;
+                }
+                auto &record = std::get<Record>(result);
+                on_warnings(record);
+                batch.push_back(std::move(record));
+                if (batch.size() >= config_.batch_size)
+                    flush(batch);
+            }
         }
-        {
-            PhaseTimer timer(summary_.seconds.read);
-            if (!source->next(row))
-                break;
-        }
-        ++summary_.counts.rows_read;
-        ++sync_.rows_read_;
-        MapResult result;
-        {
-            PhaseTimer timer(summary_.seconds.map);
-            result = mapper->map(row);
-        }
-        if (auto *rejection = std::get_if<Rejection>(&result)) {
-            on_rejection(*rejection);
-            continue;
-        }
-        auto &record = std::get<Record>(result);
-        on_warnings(record);
-        batch.push_back(std::move(record));
-        if (batch.size() >= config_.batch_size)
-            flush(batch);
+        rows.stop();
+        summary_.limited = rows.limited();
+        summary_.seconds.read += rows.read_seconds();
+        summary_.seconds.map += rows.map_seconds();
     }
     if (!stop_requested())
         flush(batch);
