@@ -70,13 +70,12 @@ bool MappedRows::push(std::vector<MapResult> &chunk) {
 
 void MappedRows::work() noexcept {
     std::exception_ptr error;
+    std::vector<MapResult> chunk;
     try {
-        std::vector<MapResult> chunk;
         chunk.reserve(options_.chunk_size);
         Row row;
         std::uint64_t rows = 0;
-        bool more = true;
-        while (more && !stop_requested()) {
+        while (!stop_requested()) {
             if (options_.limit != 0 && rows == options_.limit) {
                 // One row more tells whether the limit cut the result short.
                 const Clock::time_point start = Clock::now();
@@ -85,7 +84,7 @@ void MappedRows::work() noexcept {
                 break;
             }
             Clock::time_point start = Clock::now();
-            more = source_.next(row);
+            const bool more = source_.next(row);
             read_seconds_ += seconds_since(start);
             if (!more)
                 break;
@@ -96,11 +95,13 @@ void MappedRows::work() noexcept {
             if (chunk.size() >= options_.chunk_size && !push(chunk))
                 return; // the consumer is gone
         }
-        if (!chunk.empty() && !push(chunk))
-            return;
     } catch (...) {
         error = std::current_exception();
     }
+    // The rows read before the end, a stop request or an error go out first, as they would
+    // have without the thread.
+    if (!chunk.empty() && !push(chunk))
+        return;
     {
         std::lock_guard<std::mutex> lock(mutex_);
         error_ = error;

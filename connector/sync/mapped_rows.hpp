@@ -26,8 +26,8 @@ class MappedRows {
   public:
     struct Options {
         std::uint64_t limit = 0;      ///< read at most this many rows; 0 = all
-        std::size_t chunk_size = 256; ///< results per chunk
-        std::size_t max_chunks = 8;   ///< chunks waiting at most
+        std::size_t chunk_size = 128; ///< results per chunk
+        std::size_t max_chunks = 16;  ///< chunks waiting at most
     };
 
     MappedRows(RowSource &source, Mapper &mapper, Options options);

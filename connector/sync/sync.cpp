@@ -311,10 +311,10 @@ void Sync::Run::read_query(const QueryParams &params) {
         options.limit = config_.limit;
         MappedRows rows(*source, *mapper, options);
         std::vector<MapResult> chunk;
-        while (!stop_requested() && rows.next(chunk)) {
+        // A stop request is seen between chunks: the thread reads no more, and the chunk in
+        // hand (the rows read before the request, at most one chunk) is handled as read.
+        while (rows.next(chunk)) {
             for (MapResult &result : chunk) {
-                if (stop_requested())
-                    break;
                 ++summary_.counts.rows_read;
                 ++sync_.rows_read_;
                 if (auto *rejection = std::get_if<Rejection>(&result)) {
@@ -327,6 +327,8 @@ void Sync::Run::read_query(const QueryParams &params) {
                 if (batch.size() >= config_.batch_size)
                     flush(batch);
             }
+            if (stop_requested())
+                break;
         }
         rows.stop();
         summary_.limited = rows.limited();

@@ -219,7 +219,7 @@ void OdbcSource::Impl::run(const detail::PreparedQuery &query,
         if (!statement->set_query_timeout(query_timeout))
             log("the driver did not accept a query timeout of " + std::to_string(query_timeout) +
                 " s");
-        statement->prepare(query.sql);
+        statement->prepare(query.sql, detail::uses_narrow_text(family));
         SQLUSMALLINT number = 0;
         for (const auto p : query.parameters)
             statement->bind_timestamp(++number,
@@ -243,8 +243,9 @@ void OdbcSource::Impl::run(const detail::PreparedQuery &query,
                               ": the query returned no result set: it must be a SELECT (or WITH "
                               "... SELECT) whose columns become profile or event fields");
         for (SQLSMALLINT c = 1; c <= n; ++c)
-            plans.push_back(
-                detail::plan_column(statement->describe(static_cast<SQLUSMALLINT>(c)), family));
+            plans.push_back(detail::plan_column(
+                statement->describe(static_cast<SQLUSMALLINT>(c), detail::uses_narrow_text(family)),
+                family));
     } catch (const OdbcError &e) {
         fail(e, OdbcPhase::Query, "could not describe the result's columns");
     }

@@ -569,3 +569,32 @@ TEST_CASE("Sync: run statuses map to exit codes 0, 5 and 7", "[sync]") {
     CHECK(sync::exit_code_for(RunStatus::Interrupted) == 7);
     CHECK(std::string(sync::to_string(RunStatus::Partial)) == "partial");
 }
+
+TEST_CASE("Sync: rows read on the reading thread are handed over in row order, all of them",
+          "[sync]") {
+    // More rows than the reading thread's chunks and queue hold at once.
+    Harness h;
+    for (int i = 0; i < 5000; ++i)
+        h.rows.push_back({"k" + std::to_string(i), "v" + std::to_string(i), ""});
+    h.config.batch_size = 7;
+    SECTION("the whole result") {
+        const RunSummary s = h.run();
+        CHECK(s.counts.rows_read == 5000);
+        CHECK(s.counts.sent == 5000);
+        std::vector<std::string> sends;
+        for (const std::string &call : h.log)
+            if (call.rfind("send:", 0) == 0)
+                sends.push_back(call);
+        REQUIRE(sends.size() == 5000);
+        for (int i = 0; i < 5000; ++i)
+            CHECK(sends[static_cast<std::size_t>(i)] == "send:k" + std::to_string(i));
+    }
+    SECTION("a limit inside a chunk") {
+        h.config.limit = 1001;
+        const RunSummary s = h.run();
+        CHECK(s.counts.rows_read == 1001);
+        CHECK(s.limited);
+        CHECK(h.count("send:k1000") == 1);
+        CHECK(h.count("send:k1001") == 0);
+    }
+}

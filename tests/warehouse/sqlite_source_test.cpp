@@ -478,3 +478,48 @@ TEST_CASE("OdbcSource (SQLite): a semicolon inside a comment does not end the qu
     CHECK(as<std::int64_t>(result.rows[0].values[0]) == 1);
     CHECK(as<std::int64_t>(result.rows[0].values[1]) == 2);
 }
+
+TEST_CASE("OdbcSource (SQLite): non-ASCII text in the query reaches SQLite intact",
+          "[warehouse][integration]") {
+    // The driver has no wide entry points: through them the driver manager would pass every
+    // character as one byte, and 'São Paulo' would match nothing.
+    const auto path = shared_file("data/chinook/Chinook_Sqlite.sqlite");
+    const auto result = read_all(options_for(sqlite_connection(path)),
+                                 "SELECT Email AS email, City AS \"ville où\" FROM Customer "
+                                 "WHERE City = 'São Paulo' ORDER BY CustomerId");
+    REQUIRE(result.rows.size() == 2);
+    CHECK(as<std::string>(result.rows[0].values[1]) == "São Paulo");
+    REQUIRE(result.columns.size() == 2);
+    CHECK(result.columns[1].name == "ville où");
+
+    const auto literal = read_all(options_for(sqlite_connection(":memory:")),
+                                  "SELECT 'Ünïcødé ✓ 日本 😀' AS t, length('😀é') AS n");
+    REQUIRE(literal.rows.size() == 1);
+    CHECK(as<std::string>(literal.rows[0].values[0]) == "Ünïcødé ✓ 日本 😀");
+    CHECK(as<std::int64_t>(literal.rows[0].values[1]) == 2);
+}
+
+TEST_CASE("OdbcSource (SQLite): a dotted alias keeps its whole name", "[warehouse][integration]") {
+    // NOTE(sqliteodbc 0.9998): without LongNames=1 "location.city" comes back as "city".
+    const auto result = read_all(options_for(sqlite_connection(":memory:")),
+                                 "SELECT 'Paris' AS \"location.city\", 'x' AS \"a.b.c\"");
+    REQUIRE(result.columns.size() == 2);
+    CHECK(result.columns[0].name == "location.city");
+    CHECK(result.columns[1].name == "a.b.c");
+}
+
+TEST_CASE("OdbcSource (SQLite): text that is not valid UTF-8 comes through byte for byte",
+          "[warehouse][integration]") {
+    // The mapper rejects it (invalid_utf8); the source must not repair or drop bytes first.
+    TempDir dir;
+    const auto db = dir.file("bad_utf8.db");
+    sqlite_exec(db, "CREATE TABLE t (id INTEGER, note TEXT);"
+                    "INSERT INTO t VALUES (1, CAST(X'41FF42C3' AS TEXT));"
+                    "INSERT INTO t VALUES (2, 'fine é');");
+    const auto result =
+        read_all(options_for(sqlite_connection(db)), "SELECT id, note FROM t ORDER BY id");
+    REQUIRE(result.rows.size() == 2);
+    CHECK(as<std::string>(result.rows[0].values[1]) == std::string("A\xFF"
+                                                                   "B\xC3"));
+    CHECK(as<std::string>(result.rows[1].values[1]) == "fine é");
+}

@@ -125,6 +125,17 @@ std::size_t text_chars(const ColumnDescription &d) {
     return std::min<std::size_t>(d.column_size, max_bound_chars);
 }
 
+// Text of up to `chars` characters, wide or as UTF-8 bytes (up to 4 a character).
+void set_text(ColumnPlan &plan, std::size_t chars, DriverFamily family) {
+    if (uses_narrow_text(family)) {
+        plan.c_type = SQL_C_CHAR;
+        plan.bind_bytes = chars * 4 + 1;
+    } else {
+        plan.c_type = SQL_C_WCHAR;
+        plan.bind_bytes = (chars + 1) * sizeof(char16_t);
+    }
+}
+
 } // namespace
 
 const char *sql_type_name(SQLSMALLINT t) noexcept {
@@ -253,10 +264,8 @@ ColumnPlan plan_column(const ColumnDescription &description, DriverFamily family
         }
         break;
     case ValueKind::Decimal:
-        plan.c_type = SQL_C_WCHAR;
         // Digits, sign, point and a leading zero.
-        plan.bind_bytes =
-            (std::max<std::size_t>(text_chars(description) + 3, 40) + 1) * sizeof(char16_t);
+        set_text(plan, std::max<std::size_t>(text_chars(description) + 3, 40), family);
         return plan;
     case ValueKind::Time:
     case ValueKind::Text:
@@ -265,11 +274,10 @@ ColumnPlan plan_column(const ColumnDescription &description, DriverFamily family
     }
     // Everything else is read as text: exact (decimals, times with fractions, zoned timestamps
     // with their offsets) and parsed into `kind`.
-    plan.c_type = SQL_C_WCHAR;
     std::size_t chars = text_chars(description);
     if (plan.kind != ValueKind::Text)
         chars = std::max<std::size_t>(chars, 48);
-    plan.bind_bytes = (chars + 1) * sizeof(char16_t);
+    set_text(plan, chars, family);
     return plan;
 }
 

@@ -16,7 +16,8 @@ struct ColumnPlan {
     ValueKind kind = ValueKind::Text;
     /// SQL_C_SBIGINT, SQL_C_DOUBLE, SQL_C_BIT, SQL_C_TYPE_DATE, SQL_C_TYPE_TIMESTAMP (fixed
     /// size: a bound buffer always holds the whole value), SQL_C_WCHAR (text, parsed into
-    /// `kind`) or SQL_C_BINARY.
+    /// `kind`), SQL_C_CHAR (the same as UTF-8 bytes, for drivers that use_narrow_text) or
+    /// SQL_C_BINARY.
     SQLSMALLINT c_type = SQL_C_WCHAR;
     /// Bytes of one bound element: the struct size, or the text/binary buffer (terminator
     /// included). A longer value is read again with SQLGetData in pieces.
@@ -26,7 +27,8 @@ struct ColumnPlan {
     /// Lower-case the text (psqlODBC prints uuid values in upper case, PostgreSQL in lower).
     bool lower_case = false;
 
-    bool fixed_width() const noexcept { return c_type != SQL_C_WCHAR && c_type != SQL_C_BINARY; }
+    bool is_text() const noexcept { return c_type == SQL_C_WCHAR || c_type == SQL_C_CHAR; }
+    bool fixed_width() const noexcept { return !is_text() && c_type != SQL_C_BINARY; }
 };
 
 /// "VARCHAR", "WLONGVARCHAR", "TYPE_TIMESTAMP", ... for an ODBC SQL type.

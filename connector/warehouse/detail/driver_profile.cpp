@@ -99,6 +99,10 @@ std::vector<std::string> session_statements(DriverFamily family) {
     return {};
 }
 
+bool uses_narrow_text(DriverFamily family) {
+    return family == DriverFamily::Sqlite;
+}
+
 bool reads_values_as_text(DriverFamily family) {
     return family == DriverFamily::Sqlite;
 }

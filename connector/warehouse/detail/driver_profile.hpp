@@ -34,6 +34,14 @@ std::vector<std::string> connection_additions(DriverFamily family,
 /// session time zone that makes timestamptz values come back as UTC.
 std::vector<std::string> session_statements(DriverFamily family);
 
+/// True when text goes through the driver's narrow (ANSI) entry points as UTF-8 bytes: the SQL
+/// text, column names and text values. SQLite ODBC exports no wide (W) functions, so the driver
+/// manager would convert our wide calls one byte per character (Latin-1), mangling every
+/// non-ASCII character of the query and of invalid UTF-8 values; its narrow API passes SQLite's
+/// own UTF-8 through untouched. Column names then come from SQL_DESC_LABEL: the driver's
+/// SQLDescribeCol cuts an alias with a dot ("location.city") to the part after it.
+bool uses_narrow_text(DriverFamily family);
+
 /// True when the driver converts values to C types lossily or silently (SQLite ODBC turns text
 /// in an INTEGER column into NULL and 2.5 into 2), so every value is read as text and parsed.
 bool reads_values_as_text(DriverFamily family);

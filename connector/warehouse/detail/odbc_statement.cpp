@@ -18,7 +18,14 @@ bool OdbcStatement::set_query_timeout(int seconds) {
     return rc == SQL_SUCCESS;
 }
 
-void OdbcStatement::prepare(const std::string &sql) {
+void OdbcStatement::prepare(const std::string &sql, bool narrow) {
+    if (narrow) {
+        std::string text = sql; // the driver takes a non-const pointer
+        stmt_.check(SQLPrepare(stmt_.get(), reinterpret_cast<SQLCHAR *>(text.data()),
+                               static_cast<SQLINTEGER>(text.size())),
+                    "SQLPrepare");
+        return;
+    }
     std::u16string wide = utf8_to_utf16(sql);
     stmt_.check(SQLPrepareW(stmt_.get(), reinterpret_cast<SQLWCHAR *>(wide.data()),
                             static_cast<SQLINTEGER>(wide.size())),
@@ -48,8 +55,7 @@ SQLSMALLINT OdbcStatement::result_columns() {
     return n;
 }
 
-ColumnDescription OdbcStatement::describe(SQLUSMALLINT number) {
-    ColumnDescription d;
+std::string OdbcStatement::wide_name(SQLUSMALLINT number, ColumnDescription &d) {
     std::u16string name(256, u'\0');
     SQLSMALLINT name_length = 0;
     SQLSMALLINT nullable = 0;
@@ -66,7 +72,40 @@ ColumnDescription OdbcStatement::describe(SQLUSMALLINT number) {
     }
     name.resize(std::min(static_cast<std::size_t>(std::max<SQLSMALLINT>(name_length, 0)),
                          std::char_traits<char16_t>::length(name.data())));
-    d.name = utf16_to_utf8(name);
+    return utf16_to_utf8(name);
+}
+
+std::string OdbcStatement::narrow_name(SQLUSMALLINT number, ColumnDescription &d) {
+    std::string name(1024, '\0');
+    SQLSMALLINT name_length = 0;
+    SQLSMALLINT nullable = 0;
+    stmt_.check(SQLDescribeCol(stmt_.get(), number, reinterpret_cast<SQLCHAR *>(name.data()),
+                               static_cast<SQLSMALLINT>(name.size()), &name_length, &d.sql_type,
+                               &d.column_size, &d.decimal_digits, &nullable),
+                "SQLDescribeCol");
+    if (name_length >= static_cast<SQLSMALLINT>(name.size())) {
+        name.assign(static_cast<std::size_t>(name_length) + 1, '\0');
+        stmt_.check(SQLDescribeCol(stmt_.get(), number, reinterpret_cast<SQLCHAR *>(name.data()),
+                                   static_cast<SQLSMALLINT>(name.size()), &name_length, &d.sql_type,
+                                   &d.column_size, &d.decimal_digits, &nullable),
+                    "SQLDescribeCol");
+    }
+    name.resize(std::min(static_cast<std::size_t>(std::max<SQLSMALLINT>(name_length, 0)),
+                         std::char_traits<char>::length(name.data())));
+    // NOTE(sqliteodbc 0.9998): SQLDescribeCol takes a name with a dot for "table.column" and
+    // returns the part after it; the label is the alias as written.
+    char label[1024] = {0};
+    SQLSMALLINT label_bytes = 0;
+    if (SQL_SUCCEEDED(SQLColAttribute(stmt_.get(), number, SQL_DESC_LABEL, label, sizeof label - 1,
+                                      &label_bytes, nullptr)) &&
+        label[0] != '\0' && label_bytes < static_cast<SQLSMALLINT>(sizeof label - 1))
+        return label;
+    return name;
+}
+
+ColumnDescription OdbcStatement::describe(SQLUSMALLINT number, bool narrow) {
+    ColumnDescription d;
+    d.name = narrow ? narrow_name(number, d) : wide_name(number, d);
 
     SQLLEN is_unsigned = SQL_FALSE;
     if (SQL_SUCCEEDED(SQLColAttributeW(stmt_.get(), number, SQL_DESC_UNSIGNED, nullptr, 0, nullptr,

@@ -28,8 +28,9 @@ class OdbcStatement {
 
     /// SQL_ATTR_QUERY_TIMEOUT in seconds (0: none). Returns false when the driver refused it.
     bool set_query_timeout(int seconds);
-    /// SQLPrepareW. Throws OdbcError.
-    void prepare(const std::string &sql);
+    /// SQLPrepareW, or SQLPrepare with the UTF-8 bytes when `narrow` (see uses_narrow_text).
+    /// Throws OdbcError.
+    void prepare(const std::string &sql, bool narrow);
     /// Binds parameter `number` (1-based) to a timestamp. The value is copied and kept alive
     /// by the statement. Throws OdbcError.
     void bind_timestamp(SQLUSMALLINT number, const SQL_TIMESTAMP_STRUCT &value);
@@ -37,13 +38,18 @@ class OdbcStatement {
     void execute();
     /// SQLNumResultCols.
     SQLSMALLINT result_columns();
-    /// Describes result column `number` (1-based).
-    ColumnDescription describe(SQLUSMALLINT number);
+    /// Describes result column `number` (1-based); with `narrow`, the name is read through
+    /// SQLDescribeCol as UTF-8 bytes.
+    ColumnDescription describe(SQLUSMALLINT number, bool narrow);
 
     SQLHSTMT native() const noexcept { return stmt_.get(); }
     const StmtHandle &handle() const noexcept { return stmt_; }
 
   private:
+    /// The column's name through SQLDescribeColW / SQLDescribeCol; fills type, size, digits.
+    std::string wide_name(SQLUSMALLINT number, ColumnDescription &d);
+    std::string narrow_name(SQLUSMALLINT number, ColumnDescription &d);
+
     const OdbcConnection &connection_;
     // Parameter buffers: a deque never moves its elements, which the driver points into.
     std::deque<SQL_TIMESTAMP_STRUCT> parameters_;

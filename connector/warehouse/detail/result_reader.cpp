@@ -155,7 +155,9 @@ void ResultReader::read_block_row(std::size_t row, std::vector<Value> &values) {
             continue;
         }
         const bool wide = plan.c_type == SQL_C_WCHAR;
-        const std::size_t room = wide ? plan.bind_bytes - sizeof(char16_t) : plan.bind_bytes;
+        const std::size_t terminator =
+            wide ? sizeof(char16_t) : (plan.c_type == SQL_C_CHAR ? 1 : 0);
+        const std::size_t room = plan.bind_bytes - terminator;
         if (indicator == SQL_NO_TOTAL || indicator < 0 ||
             static_cast<std::size_t>(indicator) > room) {
             // Longer than the bound buffer: read the whole value again from the driver.
@@ -167,6 +169,9 @@ void ResultReader::read_block_row(std::size_t row, std::vector<Value> &values) {
         if (wide) {
             utf16_to_utf8(reinterpret_cast<const char16_t *>(data), length / sizeof(char16_t),
                           utf8_);
+            values[c] = text_value(plan);
+        } else if (plan.c_type == SQL_C_CHAR) {
+            utf8_.assign(reinterpret_cast<const char *>(data), length);
             values[c] = text_value(plan);
         } else {
             values[c] = Bytes(data, data + length);
@@ -239,6 +244,30 @@ Value ResultReader::read_with_getdata(std::size_t column) {
                 break;
         }
         utf16_to_utf8(wide_.data(), wide_.size(), utf8_);
+        return text_value(plan);
+    }
+
+    if (plan.c_type == SQL_C_CHAR) {
+        // UTF-8 bytes in pieces, each followed by the driver's terminator; a piece may end
+        // inside a character, which the next one completes.
+        utf8_.clear();
+        const auto size = static_cast<SQLLEN>(byte_piece_.size());
+        const std::size_t room = byte_piece_.size() - 1;
+        for (;;) {
+            const SQLRETURN rc =
+                stmt_.check(SQLGetData(h, number, SQL_C_CHAR, byte_piece_.data(), size, &indicator),
+                            "SQLGetData", true);
+            if (rc == SQL_NO_DATA)
+                break;
+            if (indicator == SQL_NULL_DATA)
+                return Null{};
+            const bool more =
+                indicator == SQL_NO_TOTAL || static_cast<std::size_t>(indicator) > room;
+            const std::size_t n = more ? room : static_cast<std::size_t>(indicator);
+            utf8_.append(reinterpret_cast<const char *>(byte_piece_.data()), n);
+            if (!more || rc == SQL_SUCCESS)
+                break;
+        }
         return text_value(plan);
     }
 
