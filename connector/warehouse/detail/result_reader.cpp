@@ -13,6 +13,8 @@ namespace {
 constexpr std::size_t block_budget_bytes = 16u << 20;
 // Pieces of long values read with SQLGetData.
 constexpr std::size_t piece_units = 32 * 1024;
+// Bytes asked for in the first SQLGetData of a narrow text value (most values are shorter).
+constexpr std::size_t first_text_piece = 512;
 
 constexpr SQLUINTEGER needed_getdata_bits =
     SQL_GD_BLOCK | SQL_GD_BOUND | SQL_GD_ANY_COLUMN | SQL_GD_ANY_ORDER;
@@ -250,13 +252,16 @@ Value ResultReader::read_with_getdata(std::size_t column) {
     if (plan.c_type == SQL_C_CHAR) {
         // UTF-8 bytes in pieces, each followed by the driver's terminator; a piece may end
         // inside a character, which the next one completes.
+        // NOTE(sqliteodbc 0.9998): SQL_C_CHAR values are copied with strncpy, which fills the
+        // whole buffer: a short first piece keeps a 20-byte email from costing 64 KB of
+        // zeroes; longer values continue in the large piece.
         utf8_.clear();
-        const auto size = static_cast<SQLLEN>(byte_piece_.size());
-        const std::size_t room = byte_piece_.size() - 1;
-        for (;;) {
-            const SQLRETURN rc =
-                stmt_.check(SQLGetData(h, number, SQL_C_CHAR, byte_piece_.data(), size, &indicator),
-                            "SQLGetData", true);
+        for (std::size_t piece = 0;; ++piece) {
+            const std::size_t size = piece == 0 ? first_text_piece : byte_piece_.size();
+            const std::size_t room = size - 1;
+            const SQLRETURN rc = stmt_.check(SQLGetData(h, number, SQL_C_CHAR, byte_piece_.data(),
+                                                        static_cast<SQLLEN>(size), &indicator),
+                                             "SQLGetData", true);
             if (rc == SQL_NO_DATA)
                 break;
             if (indicator == SQL_NULL_DATA)
