@@ -25,6 +25,28 @@ void refuse_newer_schema(Database &db, int version) {
                           "upgrade the connector or use another --ledger file");
 }
 
+void refuse_foreign_file(Database &db) {
+    // A file of version 0 is new only when it holds nothing: a warehouse copy or another
+    // application's database has its own tables, and the migrations would write into it. One
+    // statement reads both, so a connector migrating the file meanwhile is never taken for one.
+    Statement stmt(db, "SELECT name FROM sqlite_master WHERE name NOT LIKE 'sqlite\\_%' ESCAPE "
+                       "'\\' AND (SELECT user_version FROM pragma_user_version) = 0 "
+                       "ORDER BY type <> 'table', name");
+    ResetOnExit guard(stmt);
+    std::string names;
+    int count = 0;
+    while (stmt.step()) {
+        if (++count <= 3)
+            names += (names.empty() ? "" : ", ") + stmt.column_text(0);
+    }
+    if (count == 0)
+        return;
+    throw LedgerError("ledger " + db.path() + " holds other tables (" + names +
+                      (count > 3 ? ", ..." : "") +
+                      ") and is not a connector ledger: the connector does not write into "
+                      "another database; pass --ledger a new file or an existing ledger");
+}
+
 void migrate(Database &db) {
     // Cheap check first, so an up-to-date file is opened without taking the write lock.
     const int found = schema_version(db);
@@ -35,6 +57,8 @@ void migrate(Database &db) {
     // Read again under the write lock: another process may have migrated meanwhile.
     const int from = schema_version(db);
     refuse_newer_schema(db, from);
+    if (from == 0)
+        refuse_foreign_file(db);
     for (const auto &m : generated::migrations) {
         if (m.version <= from)
             continue;

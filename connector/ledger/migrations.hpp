@@ -14,9 +14,15 @@ int schema_version(Database &db);
 /// Throws LedgerError naming both versions when the file was written by a newer connector.
 void refuse_newer_schema(Database &db, int version);
 
+/// Throws LedgerError naming the file and a few of its tables when the file has schema version 0
+/// but is not new: it holds tables of its own (another database), so it is not a connector
+/// ledger. An empty file passes.
+void refuse_foreign_file(Database &db);
+
 /// Brings the file to current_schema_version(): applies every missing migration, in order, in
 /// one write transaction (a crash leaves the old version intact). Throws LedgerError when the
-/// file is newer than this build or a migration fails.
+/// file is newer than this build, is another database (refuse_foreign_file) or a migration
+/// fails.
 void migrate(Database &db);
 
 } // namespace connector::ledger

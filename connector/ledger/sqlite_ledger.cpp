@@ -392,21 +392,35 @@ class SqliteLedger::Impl {
     const std::string &sync_name() const noexcept { return sync_name_; }
 
   private:
+    [[noreturn]] void throw_not_a_ledger(const LedgerError &e) const {
+        throw LedgerError(std::string(e.what()) + " (is " + path_ +
+                          " a connector ledger? If it is damaged, move it aside and restore "
+                          "the last backup, or start afresh: a new ledger sends every "
+                          "profile once more and relies on Klaviyo's unique_id for events)");
+    }
+
     void configure() {
         // The first statement reads the file header: a file that is not SQLite fails here.
         try {
             db_.exec(("PRAGMA busy_timeout = " + std::to_string(busy_timeout_ms)).c_str(),
                      "set busy timeout");
+            Statement probe(db_, "SELECT COUNT(*) FROM sqlite_master");
+            ResetOnExit reset(probe);
+            probe.step();
+        } catch (const LedgerError &e) {
+            throw_not_a_ledger(e);
+        }
+        // Before anything writes to the file (WAL mode persists in it), so another database given
+        // as --ledger is refused as it was found.
+        refuse_foreign_file(db_);
+        try {
             Statement mode(db_, "PRAGMA journal_mode = WAL");
             ResetOnExit reset(mode);
             if (!mode.step() || mode.column_text(0) != "wal")
                 throw LedgerError("ledger " + path_ +
                                   ": cannot switch to WAL mode (is it on a network file system?)");
         } catch (const LedgerError &e) {
-            throw LedgerError(std::string(e.what()) + " (is " + path_ +
-                              " a connector ledger? If it is damaged, move it aside and restore "
-                              "the last backup, or start afresh: a new ledger sends every "
-                              "profile once more and relies on Klaviyo's unique_id for events)");
+            throw_not_a_ledger(e);
         }
         // NORMAL in WAL mode: a commit survives the process being killed at any point; only a
         // power loss may drop the last commits, which the next run then simply resends.

@@ -181,6 +181,7 @@ read_status(const std::string &path, const std::string &sync_name, int last_runs
     report.ledger_path = path;
     report.schema_version = schema_version(db);
     refuse_newer_schema(db, report.schema_version);
+    refuse_foreign_file(db);
     if (report.schema_version == 0)
         throw LedgerError("ledger " + path + " is empty: no run has written to it yet");
 

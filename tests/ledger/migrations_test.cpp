@@ -16,6 +16,7 @@ using connector::ledger::SqliteLedger;
 using connector::ledger::test::diff_keys;
 using connector::ledger::test::exec_sql;
 using connector::ledger::test::query_int;
+using connector::ledger::test::query_text;
 using connector::ledger::test::run_options;
 
 namespace {
@@ -108,4 +109,46 @@ TEST_CASE("Ledger migrations: a ledger from a newer connector is refused, naming
     }
     CHECK_THROWS_WITH(ledger::read_status(path, "", 5), Catch::Contains("schema version 99"));
     CHECK(query_int(path, "PRAGMA user_version") == 99); // untouched
+}
+
+TEST_CASE("Ledger migrations: another database given as the ledger is refused and left as it was",
+          "[ledger][integration]") {
+    test::TempDir dir;
+    const std::string path = dir.file("warehouse.sqlite");
+    test::write_file(path, "");
+    exec_sql(path, "CREATE TABLE customers (id INTEGER PRIMARY KEY AUTOINCREMENT, email TEXT);"
+                   "CREATE INDEX customers_email ON customers (email);"
+                   "INSERT INTO customers (email) VALUES ('a@example.com');");
+    try {
+        SqliteLedger ledger(path, "s", Target::Profiles, {});
+        FAIL("took over another database");
+    } catch (const LedgerError &e) {
+        CHECK(e.kind() == ErrorKind::Ledger);
+        CHECK_THAT(std::string(e.what()), Catch::Contains(path) &&
+                                              Catch::Contains("holds other tables (customers") &&
+                                              Catch::Contains("not a connector ledger"));
+    }
+    CHECK(query_int(path, "SELECT COUNT(*) FROM sqlite_master WHERE name = 'syncs'") == 0);
+    CHECK(query_int(path, "PRAGMA user_version") == 0);
+    CHECK(query_text(path, "PRAGMA journal_mode") == "delete"); // not switched to WAL
+    CHECK(query_int(path, "SELECT COUNT(*) FROM customers") == 1);
+    CHECK_THROWS_WITH(ledger::read_status(path, "", 5),
+                      Catch::Contains("holds other tables") &&
+                          Catch::Contains("not a connector ledger"));
+}
+
+TEST_CASE("Ledger migrations: an empty file, or SQLite file without tables, becomes a new ledger",
+          "[ledger][integration]") {
+    test::TempDir dir;
+    const std::string path = dir.file("l.sqlite");
+    SECTION("an empty file") {
+        test::write_file(path, "");
+    }
+    SECTION("a SQLite file with user_version 0 and no tables") {
+        test::write_file(path, "");
+        exec_sql(path, "CREATE TABLE scratch (x); DROP TABLE scratch;");
+        CHECK(std::filesystem::file_size(path) > 0);
+    }
+    { SqliteLedger ledger(path, "s", Target::Profiles, {}); }
+    CHECK(query_int(path, "PRAGMA user_version") == current_schema_version());
 }
