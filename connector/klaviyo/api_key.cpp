@@ -23,7 +23,35 @@ std::string trim(const std::string &s) {
     return s.substr(b, e - b + 1);
 }
 
+// The bytes of a quote mark at the start (or end) of `s`: ASCII ' and ", or the typographic
+// ones a word processor or web page substitutes (U+2018, U+2019, U+201C, U+201D).
+std::size_t quote_at(const std::string &s, bool at_end) {
+    if (s.empty())
+        return 0;
+    const char edge = at_end ? s.back() : s.front();
+    if (edge == '"' || edge == '\'')
+        return 1;
+    if (s.size() < 3)
+        return 0;
+    const std::string mark = at_end ? s.substr(s.size() - 3) : s.substr(0, 3);
+    for (const char *typographic : {"\xE2\x80\x98", "\xE2\x80\x99", "\xE2\x80\x9C", "\xE2\x80\x9D"})
+        if (mark == typographic)
+            return 3;
+    return 0;
+}
+
 void check_shape(const std::string &key, const std::string &source) {
+    // Quotes are checked first: a key pasted as "pk_..." from a shell or JSON snippet would
+    // otherwise be sent as it is and refused by Klaviyo with a 401 that does not say why.
+    const bool opens = quote_at(key, false) > 0;
+    const bool closes = quote_at(key, true) > 0;
+    if (opens || closes)
+        throw ConfigError("the Klaviyo API key in " + source +
+                          (opens && closes ? " is wrapped in quotes"
+                           : opens         ? " starts with a quote mark"
+                                           : " ends with a quote mark") +
+                          "; write only the key itself, without quotes (a private key such as "
+                          "pk_...)");
     for (unsigned char c : key) {
         if (c <= 0x20 || c == 0x7f)
             throw ConfigError("the Klaviyo API key from " + source +

@@ -15,8 +15,8 @@ struct ApiKey {
 /// environment), else from the KLAVIYO_API_KEY environment variable. Surrounding whitespace is
 /// trimmed. Calls `warn` when the file is readable by group or others, or when both sources are
 /// set. Throws ConfigError naming the variable or file when the key is missing, empty,
-/// unreadable or contains whitespace or control characters; the key itself is never in a
-/// message.
+/// unreadable, wrapped in quotes or contains whitespace or control characters; the key itself is
+/// never in a message.
 ApiKey load_api_key(const std::string &key_file,
                     const std::function<void(const std::string &)> &warn);
 

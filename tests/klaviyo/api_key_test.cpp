@@ -93,3 +93,44 @@ TEST_CASE("load_api_key: an explicit key file beats the environment, with a warn
     REQUIRE(warnings.size() == 1);
     CHECK(warnings[0].find("pk_env") == std::string::npos);
 }
+
+TEST_CASE("load_api_key: a key wrapped in quotes is refused naming the file, never the key",
+          "[klaviyo][integration]") {
+    EnvGuard env;
+    test::TempDir dir;
+    const std::string path = dir.file("k");
+    const auto message_for = [&](const std::string &text) {
+        test::write_file(path, text);
+        try {
+            load_api_key(path, nullptr);
+        } catch (const ConfigError &e) {
+            return std::string(e.what());
+        }
+        return std::string("(accepted)");
+    };
+    for (const char *text :
+         {" \"pk_abc123\"\n", "'pk_abc123'", "\xE2\x80\x9Cpk_abc123\xE2\x80\x9D\n",
+          "\xE2\x80\x98pk_abc123\xE2\x80\x99"}) {
+        const std::string message = message_for(text);
+        CHECK_THAT(message,
+                   Catch::Contains("the Klaviyo API key in " + path + " is wrapped in quotes") &&
+                       Catch::Contains("without quotes"));
+        CHECK(message.find("pk_abc123") == std::string::npos);
+    }
+    CHECK_THAT(message_for("\"pk_abc123\n"), Catch::Contains("starts with a quote mark"));
+    CHECK_THAT(message_for("pk_abc123'\n"), Catch::Contains("ends with a quote mark"));
+    CHECK(message_for("pk_abc123\n") == "(accepted)");
+}
+
+TEST_CASE("load_api_key: a quoted key in KLAVIYO_API_KEY is refused too", "[klaviyo]") {
+    EnvGuard env;
+    ::setenv("KLAVIYO_API_KEY", "\"pk_abc123\"", 1);
+    try {
+        load_api_key("", nullptr);
+        FAIL("a quoted key was accepted");
+    } catch (const ConfigError &e) {
+        CHECK_THAT(std::string(e.what()),
+                   Catch::Contains("the Klaviyo API key in KLAVIYO_API_KEY is wrapped in quotes"));
+        CHECK(std::string(e.what()).find("pk_abc123") == std::string::npos);
+    }
+}
