@@ -1,6 +1,7 @@
 #include "options.hpp"
 
 #include "core/error.hpp"
+#include "klaviyo/api_key.hpp"
 
 #include <boost/program_options.hpp>
 
@@ -153,6 +154,11 @@ po::options_description status_description() {
 bool file_exists(const std::string &path) {
     struct stat st {};
     return ::stat(path.c_str(), &st) == 0 && S_ISREG(st.st_mode);
+}
+
+bool path_exists(const std::string &path) {
+    struct stat st {};
+    return ::stat(path.c_str(), &st) == 0;
 }
 
 void require_file(const std::string &what, const std::string &option, const std::string &path) {
@@ -322,6 +328,11 @@ po::parsed_options config_file_options(const std::string &path,
         if (option.string_key == "config")
             throw ConfigError(config_place(path, "config") +
                               ": 'config' cannot be set in a config file");
+        if (option.string_key == "api-key-file" && !option.value.empty() &&
+            klaviyo::looks_like_api_key(option.value[0]) &&
+            !path_exists(base + "/" + option.value[0]))
+            throw ConfigError(klaviyo::api_key_as_file_message(
+                "api-key-file in " + config_place(path, option.string_key)));
         if (path_options.count(option.string_key) && !option.value.empty() &&
             !option.value[0].empty() && option.value[0][0] != '/')
             option.value[0] = base + "/" + option.value[0];
@@ -432,8 +443,12 @@ RunOptions run_options(const po::variables_map &vm) {
     }
 
     o.api_key_file = text(vm, "api-key-file");
-    if (!o.api_key_file.empty())
+    if (!o.api_key_file.empty()) {
+        // Never echoed when it is a key given where its file belongs.
+        if (klaviyo::looks_like_api_key(o.api_key_file) && !path_exists(o.api_key_file))
+            throw ConfigError(klaviyo::api_key_as_file_message("--api-key-file"));
         require_file("API key file", "--api-key-file", o.api_key_file);
+    }
     o.klaviyo_url = text(vm, "klaviyo-url");
     // Checked here as well as by the client, so a typo fails before the query runs for an hour.
     if (o.klaviyo_url.compare(0, 8, "https://") != 0 || o.klaviyo_url.size() == 8)

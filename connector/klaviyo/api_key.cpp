@@ -62,9 +62,12 @@ void check_shape(const std::string &key, const std::string &source) {
 
 ApiKey from_file(const std::string &path, const std::function<void(const std::string &)> &warn) {
     struct stat st {};
-    if (::stat(path.c_str(), &st) != 0)
+    if (::stat(path.c_str(), &st) != 0) {
+        if (errno == ENOENT && looks_like_api_key(path))
+            throw ConfigError(api_key_as_file_message("--api-key-file"));
         throw ConfigError("cannot read the Klaviyo API key file " + path + ": " +
                           std::strerror(errno));
+    }
     if (!S_ISREG(st.st_mode))
         throw ConfigError("the Klaviyo API key file " + path + " is not a regular file");
     if ((st.st_mode & (S_IRGRP | S_IROTH)) != 0 && warn)
@@ -84,6 +87,20 @@ ApiKey from_file(const std::string &path, const std::function<void(const std::st
 }
 
 } // namespace
+
+bool looks_like_api_key(const std::string &path) {
+    return path.compare(0, 3, "pk_") == 0 && path.find('/') == std::string::npos;
+}
+
+std::string api_key_as_file_message(const std::string &where) {
+    return "the value of " + where +
+           " names no existing file and looks like a Klaviyo API key itself (it starts with pk_; "
+           "it is not repeated here): keys go in the " +
+           env_name +
+           " environment variable, or in a file readable only by you whose path is passed to "
+           "--api-key-file (a key typed on a command line may be in the shell history: consider "
+           "rotating it)";
+}
 
 ApiKey load_api_key(const std::string &key_file,
                     const std::function<void(const std::string &)> &warn) {

@@ -193,6 +193,42 @@ TEST_CASE("Options: the API key is refused on the command line in every spelling
     CHECK(o.run.api_key_file == f.dir.file("key"));
 }
 
+TEST_CASE("Options: a key given as --api-key-file is refused without repeating it", "[cli]") {
+    Files f;
+    const std::string secret = "pk_secret_0123456789abcdef";
+    for (const std::vector<std::string> &key_args :
+         {std::vector<std::string>{"--api-key-file=" + secret},
+          std::vector<std::string>{"--api-key-file", secret}}) {
+        std::vector<std::string> args{"--query",          f.query, "--target",
+                                      "klaviyo_profiles", "--dsn", "x"};
+        args.insert(args.end(), key_args.begin(), key_args.end());
+        const std::string message = error_of(args);
+        CHECK_THAT(message, Catch::Contains("the value of --api-key-file names no existing file") &&
+                                Catch::Contains("looks like a Klaviyo API key itself") &&
+                                Catch::Contains("KLAVIYO_API_KEY"));
+        CHECK(message.find("pk_secret") == std::string::npos);
+    }
+    // In a config file: the line is named, the value is not.
+    write_file(f.dir.file("sync.ini"), "query = audience.sql\n"
+                                       "target = klaviyo_profiles\n"
+                                       "dsn = x\n"
+                                       "api-key-file = " +
+                                           secret + "\n");
+    const std::string message = error_of({"--config", f.dir.file("sync.ini")});
+    CHECK_THAT(message, Catch::Contains("api-key-file in config file '" + f.dir.file("sync.ini") +
+                                        "', line 4") &&
+                            Catch::Contains("looks like a Klaviyo API key itself"));
+    CHECK(message.find("pk_secret") == std::string::npos);
+    // A key file that exists is read even when its name starts with pk_.
+    write_file(f.dir.file("pk_live.key"), "pk_x");
+    write_file(f.dir.file("sync.ini"), "query = audience.sql\n"
+                                       "target = klaviyo_profiles\n"
+                                       "dsn = x\n"
+                                       "api-key-file = pk_live.key\n");
+    CHECK(parse({"--config", f.dir.file("sync.ini")}).run.api_key_file ==
+          f.dir.path() + "/pk_live.key");
+}
+
 TEST_CASE("Options: abbreviated options are not guessed", "[cli]") {
     // Boost would otherwise read "--api-key-f" or "--query-t" as the longer option.
     CHECK_THAT(error_of({"--api-key-f", "secret"}),

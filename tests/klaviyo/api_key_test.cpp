@@ -134,3 +134,21 @@ TEST_CASE("load_api_key: a quoted key in KLAVIYO_API_KEY is refused too", "[klav
         CHECK(std::string(e.what()).find("pk_abc123") == std::string::npos);
     }
 }
+
+TEST_CASE("load_api_key: a key given as the key file's path is not repeated", "[klaviyo]") {
+    EnvGuard env;
+    CHECK(looks_like_api_key("pk_secret_0123456789abcdef"));
+    CHECK_FALSE(looks_like_api_key("./pk_secret_0123456789abcdef"));
+    CHECK_FALSE(looks_like_api_key("/etc/connector/pk.key"));
+    CHECK_FALSE(looks_like_api_key("klaviyo.key"));
+    try {
+        load_api_key("pk_secret_0123456789abcdef", nullptr);
+        FAIL("a missing key file was accepted");
+    } catch (const ConfigError &e) {
+        const std::string message = e.what();
+        CHECK_THAT(message, Catch::Contains("--api-key-file") &&
+                                Catch::Contains("looks like a Klaviyo API key itself") &&
+                                Catch::Contains("KLAVIYO_API_KEY"));
+        CHECK(message.find("pk_secret") == std::string::npos);
+    }
+}
