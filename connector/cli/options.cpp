@@ -202,6 +202,24 @@ std::vector<int> config_lines(const std::string &path, std::string key) {
     return lines;
 }
 
+/// The 1-based number of the first line of `path` that Boost's INI parser rejects (text that is
+/// neither "name = value", a [section] nor empty once a # comment is cut off), or 0.
+int first_invalid_config_line(const std::string &path) {
+    std::ifstream in(path);
+    std::string line;
+    for (int number = 1; std::getline(in, line); ++number) {
+        line = line.substr(0, line.find('#'));
+        const auto first = line.find_first_not_of(" \t\r\n");
+        if (first == std::string::npos)
+            continue;
+        const auto last = line.find_last_not_of(" \t\r\n");
+        const bool section = line[first] == '[' && line[last] == ']';
+        if (!section && line.find('=') == std::string::npos)
+            return number;
+    }
+    return 0;
+}
+
 /// "config file 'p', line 3" (or "lines 3 and 9"; without a line when none sets `key`).
 std::string config_place(const std::string &path, const std::string &key) {
     const std::vector<int> lines = config_lines(path, key);
@@ -305,6 +323,15 @@ po::parsed_options config_file_options(const std::string &path,
     po::parsed_options parsed(&desc);
     try {
         parsed = po::parse_config_file(in, desc, true);
+    } catch (const po::invalid_config_file_syntax &e) {
+        // Boost names the line's text but not its number (and the text may be a pasted secret).
+        const int line = first_invalid_config_line(path);
+        if (line == 0)
+            throw ConfigError("config file '" + path + "': " + e.what());
+        throw ConfigError("config file '" + path + "', line " + std::to_string(line) +
+                          ": not a 'name = value' line, a [section] or a # comment "
+                          "(keys are the long option names without --, e.g. "
+                          "'klaviyo-url = https://a.klaviyo.com')");
     } catch (const po::error &e) {
         throw ConfigError("config file '" + path + "': " + e.what());
     }

@@ -178,6 +178,27 @@ TEST_CASE("Options: a config file sets options below the environment, paths rela
     CHECK(o.run.revision == "2026-04-15");
 }
 
+TEST_CASE("Options: a config line without = names the file and the line", "[cli]") {
+    Files f;
+    const std::string ini = f.dir.file("sync.ini");
+    write_file(ini, "# daily sync\n"
+                    "[run]\n"
+                    "target = klaviyo_profiles # a comment\n"
+                    "\n"
+                    "   \t\n"
+                    "dsn shop\n"
+                    "query = audience.sql\n");
+    const std::string message = error_of({"--config", ini});
+    CHECK_THAT(message,
+               Catch::StartsWith("config file '" + ini + "', line 6: not a 'name = value' line"));
+    CHECK(message.find("dsn shop") == std::string::npos);
+    // A '=' inside a comment does not count.
+    write_file(ini, "target = klaviyo_profiles\n"
+                    "dsn # = shop\n");
+    CHECK_THAT(error_of({"--config", ini}),
+               Catch::StartsWith("config file '" + ini + "', line 2:"));
+}
+
 TEST_CASE("Options: the API key is refused on the command line in every spelling", "[cli]") {
     for (const char *arg : {"--api-key", "--api-key=pk_live_abc", "--api_key", "--apikey=x"}) {
         const std::string message = error_of({"--dsn", "x", arg, "pk_live_abc"});
