@@ -151,11 +151,6 @@ po::options_description status_description() {
     return d;
 }
 
-bool file_exists(const std::string &path) {
-    struct stat st {};
-    return ::stat(path.c_str(), &st) == 0 && S_ISREG(st.st_mode);
-}
-
 bool path_exists(const std::string &path) {
     struct stat st {};
     return ::stat(path.c_str(), &st) == 0;
@@ -314,12 +309,15 @@ po::parsed_options environment_options(const po::options_description &desc, bool
 po::parsed_options config_file_options(const std::string &path,
                                        const po::options_description &desc,
                                        bool ignore_unknown) {
+    // A directory opens as a stream that reads nothing: without this check it was ignored.
+    struct stat st {};
+    if (::stat(path.c_str(), &st) != 0)
+        throw ConfigError("config file '" + path + "' not found (--config)");
+    if (!S_ISREG(st.st_mode))
+        throw ConfigError("config file '" + path + "' is not a regular file (--config)");
     std::ifstream in(path);
-    if (!in) {
-        if (!file_exists(path))
-            throw ConfigError("config file '" + path + "' not found (--config)");
+    if (!in)
         throw ConfigError("cannot read config file '" + path + "': " + std::strerror(errno));
-    }
     po::parsed_options parsed(&desc);
     try {
         parsed = po::parse_config_file(in, desc, true);

@@ -199,6 +199,16 @@ TEST_CASE("Options: a config line without = names the file and the line", "[cli]
                Catch::StartsWith("config file '" + ini + "', line 2:"));
 }
 
+TEST_CASE("Options: a directory given as the config file is refused", "[cli]") {
+    Files f;
+    CHECK(error_of({"--config", f.dir.path()}) ==
+          "config file '" + f.dir.path() + "' is not a regular file (--config)");
+    CHECK(error_of({"status", "--config", f.dir.path()}) ==
+          "config file '" + f.dir.path() + "' is not a regular file (--config)");
+    CHECK(error_of({"--config", f.dir.file("none.ini")}) ==
+          "config file '" + f.dir.file("none.ini") + "' not found (--config)");
+}
+
 TEST_CASE("Options: the API key is refused on the command line in every spelling", "[cli]") {
     for (const char *arg : {"--api-key", "--api-key=pk_live_abc", "--api_key", "--apikey=x"}) {
         const std::string message = error_of({"--dsn", "x", arg, "pk_live_abc"});
