@@ -1,5 +1,6 @@
 // load_mapping_file: the mapping file's JSON (docs/mapping.md) into a MappingSpec.
 #include "core/error.hpp"
+#include "json_syntax.hpp"
 #include "json_text.hpp"
 #include "mapping_spec.hpp"
 #include "phone_normalizer.hpp"
@@ -14,6 +15,7 @@
 
 #include <fstream>
 #include <initializer_list>
+#include <optional>
 #include <sstream>
 
 namespace connector::mapping {
@@ -35,18 +37,30 @@ class FileReader {
         std::ifstream in(path_, std::ios::binary);
         if (!in)
             fail("", "cannot be read; check the path given to --mapping");
-        std::ostringstream text;
-        text << in.rdbuf();
+        std::ostringstream read;
+        read << in.rdbuf();
+        const std::string text = read.str();
         try {
             Poco::JSON::Parser parser(new Poco::JSON::ParseHandler(true));
-            const Var root = parser.parse(text.str());
+            const Var root = parser.parse(text);
             if (root.type() != typeid(Object::Ptr))
                 fail("", "must hold one JSON object ({...}) at the top");
             return root.extract<Object::Ptr>();
         } catch (const Poco::Exception &e) {
-            fail("", "is not valid JSON (" + e.displayText() +
+            fail("", "is not valid JSON" + where_invalid(text) + " (" + e.displayText() +
                          "); check commas, quotes and braces near that spot");
         }
+    }
+
+    // " at line 3, column 7" where the text stops being JSON ("" when the scan disagrees with
+    // Poco, which then keeps the only say).
+    static std::string where_invalid(const std::string &text) {
+        const std::optional<JsonSyntaxPosition> at = find_json_syntax_error(text);
+        if (!at)
+            return "";
+        const std::string place =
+            "line " + std::to_string(at->line) + ", column " + std::to_string(at->column);
+        return at->at_end ? " at its end (" + place + ")" : " at " + place;
     }
 
     void only_keys(const Object &o,

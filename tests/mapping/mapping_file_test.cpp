@@ -113,6 +113,14 @@ TEST_CASE("MappingFile: mistakes are config errors naming the file, the key and 
     CHECK_THAT(error_for(json), Catch::Contains(words));
 }
 
+TEST_CASE("MappingFile: invalid JSON is named by line and column", "[mapping][integration]") {
+    CHECK_THAT(error_for("{\n  \"columns\": {\n    \"email\": \"email\",\n  }\n}\n"),
+               Catch::Contains("is not valid JSON at line 4, column 3 (") &&
+                   Catch::Contains("check commas, quotes and braces near that spot"));
+    CHECK_THAT(error_for("{\"columns\": {\"email\": \"email\"}"),
+               Catch::Contains("is not valid JSON at its end (line 1, column 31)"));
+}
+
 TEST_CASE("MappingFile: a missing file is a config error naming it", "[mapping][integration]") {
     TempDir dir;
     CHECK_THROWS_WITH(load_mapping_file(dir.file("nope.json")),
