@@ -40,6 +40,10 @@ std::string read_query_file(const std::string &path) {
     if (!in)
         throw ConfigError("cannot read query file '" + path + "' (--query)");
     std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    // Editors on Windows may start the file with a UTF-8 byte-order mark, which is no SQL: the
+    // driver would read it as part of the first keyword.
+    if (text.compare(0, 3, "\xEF\xBB\xBF") == 0)
+        text.erase(0, 3);
     if (text.find_first_not_of(" \t\r\n") == std::string::npos)
         throw ConfigError("query file '" + path + "' is empty (--query)");
     return text;

@@ -194,4 +194,9 @@ std::optional<JsonSyntaxPosition> find_json_syntax_error(std::string_view text) 
     return position;
 }
 
+std::string_view strip_utf8_bom(std::string_view text) noexcept {
+    constexpr std::string_view bom = "\xEF\xBB\xBF";
+    return text.substr(0, bom.size()) == bom ? text.substr(bom.size()) : text;
+}
+
 } // namespace connector::mapping

@@ -19,4 +19,7 @@ struct JsonSyntaxPosition {
 /// but not where; this says where. It does not check UTF-8 or build anything.
 std::optional<JsonSyntaxPosition> find_json_syntax_error(std::string_view text);
 
+/// `text` without a leading UTF-8 byte-order mark (EF BB BF), which some editors write.
+std::string_view strip_utf8_bom(std::string_view text) noexcept;
+
 } // namespace connector::mapping

@@ -39,7 +39,8 @@ class FileReader {
             fail("", "cannot be read; check the path given to --mapping");
         std::ostringstream read;
         read << in.rdbuf();
-        const std::string text = read.str();
+        // Editors on Windows may start the file with a byte-order mark; it is no JSON.
+        const std::string text(strip_utf8_bom(read.str()));
         try {
             Poco::JSON::Parser parser(new Poco::JSON::ParseHandler(true));
             const Var root = parser.parse(text);

@@ -77,6 +77,30 @@ TEST_CASE("End to end: a dry run prints the plan, sends nothing and leaves the l
     CHECK(shop.counts("sent") == 10);
 }
 
+TEST_CASE("End to end: a query file and a mapping file that start with a UTF-8 byte-order mark "
+          "run as without it",
+          "[e2e][integration]") {
+    Shop shop;
+    const std::string bom = "\xEF\xBB\xBF";
+    const std::string query = shop.dir.file("vip.sql");
+    const std::string mapping = shop.dir.file("vip.json");
+    connector::test::write_file(query,
+                                bom + file_text(source_path("sql/examples/vip_customers.sql")));
+    connector::test::write_file(
+        mapping, bom + file_text(source_path("mappings/examples/vip_customers.json")));
+    std::vector<std::string> args = shop.args("vip_customers", "klaviyo_profiles", {"--dry-run"});
+    for (std::size_t i = 0; i + 1 < args.size(); ++i) {
+        if (args[i] == "--query")
+            args[i + 1] = query;
+        if (args[i] == "--mapping")
+            args[i + 1] = mapping;
+    }
+    const Result dry = run(args);
+    INFO(dry.both());
+    CHECK(dry.exit_code == 0);
+    CHECK_THAT(dry.out, Catch::Contains("Plan: would send 10 records (10 new"));
+}
+
 TEST_CASE("End to end: an incremental events query reads only orders placed since the last "
           "successful run",
           "[e2e][integration]") {

@@ -59,3 +59,10 @@ TEST_CASE("JsonSyntax: deep nesting is scanned without recursion", "[mapping]") 
     CHECK(where(deep) == "valid");
     CHECK(where(std::string(100000, '[')) == "end 1:100001");
 }
+
+TEST_CASE("JsonSyntax: a UTF-8 byte-order mark is stripped, nothing else", "[mapping]") {
+    CHECK(strip_utf8_bom("\xEF\xBB\xBF{}") == "{}");
+    CHECK(strip_utf8_bom("{}") == "{}");
+    CHECK(strip_utf8_bom("\xEF\xBB") == "\xEF\xBB");
+    CHECK(strip_utf8_bom("") == "");
+}

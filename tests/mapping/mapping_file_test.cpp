@@ -119,6 +119,18 @@ TEST_CASE("MappingFile: invalid JSON is named by line and column", "[mapping][in
                    Catch::Contains("check commas, quotes and braces near that spot"));
     CHECK_THAT(error_for("{\"columns\": {\"email\": \"email\"}"),
                Catch::Contains("is not valid JSON at its end (line 1, column 31)"));
+    // The byte-order mark is not counted: columns are as an editor shows them.
+    CHECK_THAT(error_for("\xEF\xBB\xBF{\"columns\": {,}}"),
+               Catch::Contains("is not valid JSON at line 1, column 14"));
+}
+
+TEST_CASE("MappingFile: a UTF-8 byte-order mark at the start is skipped",
+          "[mapping][integration]") {
+    TempDir dir;
+    const MappingSpec spec = load(dir, "\xEF\xBB\xBF{\"columns\": {\"mail\": \"email\"}}");
+    REQUIRE(spec.columns.size() == 1);
+    CHECK(spec.columns[0].column == "mail");
+    CHECK(spec.columns[0].to == "email");
 }
 
 TEST_CASE("MappingFile: a missing file is a config error naming it", "[mapping][integration]") {
