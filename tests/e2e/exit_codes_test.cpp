@@ -170,6 +170,22 @@ TEST_CASE("End to end: exit 6 when the ledger file is not a ledger", "[e2e][inte
     CHECK(shop.fake.state()->getValue<int>("profile_count") == 0);
 }
 
+TEST_CASE("End to end: exit 6 when the ledger is another SQLite database, left as it was",
+          "[e2e][integration]") {
+    Shop shop;
+    // A copy of the warehouse given as --ledger by mistake.
+    create_sqlite(shop.ledger, file_text(source_path("sql/sample/sample_shop.sql")));
+    const std::string before = file_text(shop.ledger);
+    const Result r = run(shop.args("vip_customers", "klaviyo_profiles"), shop.key());
+    INFO(r.both());
+    CHECK(r.exit_code == 6);
+    CHECK_THAT(r.err, Catch::Contains("connector: ledger: ledger " + shop.ledger +
+                                      " holds other tables") &&
+                          Catch::Contains("is not a connector ledger"));
+    CHECK(file_text(shop.ledger) == before);
+    CHECK(shop.fake.state()->getValue<int>("profile_count") == 0);
+}
+
 TEST_CASE("End to end: exit 7 on SIGINT mid-send, exit 6 for a second run meanwhile, and the "
           "next run delivers every event exactly once",
           "[e2e][integration]") {
