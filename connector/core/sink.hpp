@@ -53,6 +53,10 @@ struct SinkStats {
     std::uint64_t throttled = 0;                               ///< 429s received
     std::uint64_t retries = 0;                                 ///< requests sent again
     std::uint64_t bytes_sent = 0;                              ///< request body bytes
+    /// Set when no request got an HTTP response at all (each one failed before Klaviyo
+    /// answered: refused, DNS, timeout): "could not reach Klaviyo at <url>: <the last error>".
+    /// Empty once any response arrived, whatever its status.
+    std::string unreachable;
 };
 
 /// Sends records to Klaviyo (the delivery port): batches, paces, retries, attributes failures.
@@ -65,7 +69,8 @@ class Sink {
     /// Finishes a bulk profile job submitted by an earlier run: polls it, reads its import
     /// errors and reports outcomes for `keys` through the listener.
     virtual void resume_job(const std::string &job_id, const std::vector<std::string> &keys) = 0;
-    /// Sends what is queued, waits for every request and job, and returns the counters.
+    /// Sends what is queued, waits for every request and job, and returns the counters
+    /// (`unreachable` set when Klaviyo never answered; the sync then fails the run).
     /// After stop is requested (see interrupt.hpp) it sends nothing new and waits only a short
     /// grace period; records not finished are reported Transient.
     virtual SinkStats finish() = 0;

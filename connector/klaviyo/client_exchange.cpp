@@ -32,6 +32,8 @@ HttpResult KlaviyoClient::Impl::exchange(HttpsConnection &connection,
         std::lock_guard<std::mutex> lock(stats_mutex);
         ++stats.responses_by_status[result.failure == FailureKind::None ? result.response.status
                                                                         : 0];
+        if (result.failure != FailureKind::None)
+            last_transport_error = result.error;
         if (result.response.status == 429)
             ++stats.throttled;
     }

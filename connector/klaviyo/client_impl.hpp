@@ -213,6 +213,7 @@ struct KlaviyoClient::Impl {
     std::mutex listener_mutex; ///< serialises listener calls and the settled flags
     std::mutex stats_mutex;
     SinkStats stats;
+    std::string last_transport_error; ///< the last exchange that got no response: why
     std::mutex rng_mutex;
     std::mt19937_64 rng;
     std::vector<std::unique_ptr<HttpsConnection>> connections;

@@ -325,7 +325,16 @@ SinkStats KlaviyoClient::Impl::finish() {
     shut_down(options.stop_grace);
     rethrow_if_failed();
     std::lock_guard<std::mutex> lock(stats_mutex);
-    return stats;
+    SinkStats out = stats;
+    // Not one answer, of any status: a wrong --klaviyo-url, DNS or a firewall rather than a
+    // Klaviyo having a bad day, and retrying tomorrow will not help.
+    const bool answered =
+        std::any_of(stats.responses_by_status.begin(), stats.responses_by_status.end(),
+                    [](const auto &entry) { return entry.first != 0; });
+    if (!answered && !last_transport_error.empty())
+        out.unreachable =
+            clean("could not reach Klaviyo at " + options.base_url + ": " + last_transport_error);
+    return out;
 }
 
 void KlaviyoClient::Impl::shut_down(milliseconds grace) {

@@ -213,6 +213,12 @@ RunSummary Sync::Run::execute() {
             std::rethrow_exception(error);
 
         const bool interrupted = stop_requested();
+        collect();
+        // Klaviyo never answered one request (a wrong --klaviyo-url, DNS, a firewall): exit 5
+        // would read as "done, see the report" to a scheduler, every day. The run fails
+        // instead; the records stay pending in the ledger for the next run.
+        if (!interrupted && summary_.counts.transient > 0 && !summary_.sink.unreachable.empty())
+            throw SinkError(summary_.sink.unreachable);
         // Events are history: an incremental events query leaves out what it returned before
         // by design, so "gone" only means something for profiles (the audience).
         if (!interrupted && !summary_.limited && config_.target == Target::Profiles) {

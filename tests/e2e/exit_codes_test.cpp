@@ -79,6 +79,45 @@ TEST_CASE("End to end: exit 1 when Klaviyo's certificate cannot be verified",
     CHECK(shop.fake.state()->getValue<int>("profile_count") == 0);
 }
 
+// Slow (the client's retries back off for about half a minute before giving up).
+TEST_CASE("End to end: exit 1 when Klaviyo cannot be reached at all, and the records stay for the "
+          "next run",
+          "[e2e][integration][.slow]") {
+    Shop shop;
+    auto args = shop.args("vip_customers", "klaviyo_profiles");
+    for (std::size_t i = 0; i + 1 < args.size(); ++i)
+        if (args[i] == "--klaviyo-url")
+            args[i + 1] = "https://127.0.0.1:1";
+    const Result r = run(args, shop.key());
+    INFO(r.both());
+    CHECK(r.exit_code == 1);
+    CHECK_THAT(r.err, Catch::Contains("connector: transport: could not reach Klaviyo at "
+                                      "https://127.0.0.1:1: "));
+    CHECK_THAT(r.err, Catch::Contains("refused", Catch::CaseSensitive::No));
+    const auto report = shop.report();
+    CHECK(report->getValue<std::string>("status") == "failed");
+    CHECK(report->getObject("error")->getValue<std::string>("kind") == "transport");
+    CHECK(report->getObject("counts")->getValue<int>("transient") == 10);
+    const Result status = run({"status", "--ledger", shop.ledger, "--format", "json"});
+    INFO(status.both());
+    REQUIRE(status.exit_code == 0);
+    const auto runs = Poco::JSON::Parser()
+                          .parse(status.out)
+                          .extract<Poco::JSON::Object::Ptr>()
+                          ->getArray("syncs")
+                          ->getObject(0)
+                          ->getArray("runs");
+    REQUIRE(runs->size() == 1);
+    CHECK(runs->getObject(0)->getValue<std::string>("status") == "failed");
+
+    // The next run, with the right URL, sends them.
+    const Result next = run(shop.args("vip_customers", "klaviyo_profiles"), shop.key());
+    INFO(next.both());
+    CHECK(next.exit_code == 0);
+    CHECK(shop.report()->getObject("counts")->getValue<int>("sent") == 10);
+    CHECK(shop.fake.state()->getValue<int>("profile_count") == 10);
+}
+
 TEST_CASE("End to end: exit 2 when the mapping names a column the query does not return",
           "[e2e][integration]") {
     Shop shop;

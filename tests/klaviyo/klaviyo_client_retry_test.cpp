@@ -140,6 +140,58 @@ TEST_CASE("KlaviyoClient: a refused connection is retried, then left Transient",
     CHECK(stats.responses_by_status.at(0) == 2);
 }
 
+TEST_CASE("KlaviyoClient: finish() says Klaviyo was unreachable only when no request got an answer",
+          "[klaviyo][integration]") {
+    ensure_ssl();
+    RecordingListener listener;
+    SECTION("every request refused: the URL and the last error") {
+        unsigned short port = 0;
+        {
+            Poco::Net::ServerSocket probe(Poco::Net::SocketAddress("127.0.0.1", 0));
+            port = probe.address().port();
+        }
+        klaviyo::ClientOptions options;
+        options.base_url = "https://127.0.0.1:" + std::to_string(port);
+        options.ca_file = cert_path("ca.pem");
+        options.api_key = test_api_key;
+        options.max_attempts = 2;
+        options.backoff_base = std::chrono::milliseconds(1);
+        options.backoff_cap = std::chrono::milliseconds(2);
+        options.pacing = false;
+        klaviyo::KlaviyoClient client(options, Target::Events, listener);
+        client.send(event_record("a@example.org", "o1"));
+        const auto stats = client.finish();
+        CHECK(listener.outcomes["o1"].outcome == Outcome::Transient);
+        CHECK_THAT(stats.unreachable,
+                   Catch::StartsWith("could not reach Klaviyo at https://127.0.0.1:" +
+                                     std::to_string(port) + ": "));
+        CHECK_THAT(stats.unreachable, Catch::Contains("refused", Catch::CaseSensitive::No));
+    }
+    SECTION("answered with 503 every time: reached, just failing") {
+        ScriptedServer server(
+            [](const RecordedRequest &, std::size_t) { return ScriptedResponse{503}; });
+        auto options = client_options(server);
+        options.max_attempts = 2;
+        klaviyo::KlaviyoClient client(options, Target::Events, listener);
+        client.send(event_record("a@example.org", "o1"));
+        const auto stats = client.finish();
+        CHECK(listener.outcomes["o1"].outcome == Outcome::Transient);
+        CHECK(stats.unreachable.empty());
+    }
+    SECTION("one dropped connection, then an answer") {
+        ScriptedServer server([](const RecordedRequest &, std::size_t i) {
+            ScriptedResponse r{202};
+            r.drop = i == 0;
+            return r;
+        });
+        klaviyo::KlaviyoClient client(client_options(server), Target::Events, listener);
+        client.send(event_record("a@example.org", "o1"));
+        const auto stats = client.finish();
+        CHECK(stats.responses_by_status.at(0) == 1);
+        CHECK(stats.unreachable.empty());
+    }
+}
+
 TEST_CASE("KlaviyoClient: the run deadline stops retries and leaves records Transient",
           "[klaviyo][integration]") {
     RecordingListener listener;

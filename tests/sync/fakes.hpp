@@ -282,6 +282,7 @@ class FakeSink : public Sink {
         SinkStats stats;
         stats.requests_by_endpoint["POST /api/profile-bulk-import-jobs"] = sent_.empty() ? 0 : 1;
         stats.bytes_sent = sent_.size() * 100;
+        stats.unreachable = unreachable;
         return stats;
     }
 
@@ -289,6 +290,7 @@ class FakeSink : public Sink {
     Policy policy;
     std::size_t auth_error_at_ = 0;
     std::string notice;
+    std::string unreachable; ///< returned in the stats: Klaviyo never answered
 
   private:
     DeliveryListener &listener_;

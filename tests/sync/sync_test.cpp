@@ -26,6 +26,7 @@ struct Harness {
     std::size_t interrupt_error_after = 0;
     std::size_t stop_after = 0;
     std::string notice;
+    std::string unreachable;
     FakeSink *last_sink = nullptr;
     std::size_t sinks_created = 0;
     SyncConfig config;
@@ -60,6 +61,7 @@ struct Harness {
             sink->policy = policy;
             sink->auth_error_at_ = auth_error_at;
             sink->notice = notice;
+            sink->unreachable = unreachable;
             last_sink = sink.get();
             return sink;
         };
@@ -221,6 +223,44 @@ TEST_CASE("Sync: permanent and transient failures make the run partial, counted 
     CHECK(h.ledger.entries.at("b").state == FakeLedger::State::Failed);
     CHECK(h.observer.named("record_failed").size() == 1);
     CHECK(h.observer.named("record_transient").size() == 1);
+}
+
+TEST_CASE("Sync: when Klaviyo answered no request the run fails as a transport error and the "
+          "records stay pending",
+          "[sync]") {
+    Harness h;
+    h.rows = three_rows();
+    h.policy = [](const Record &r) {
+        return RecordOutcome{r.key, Outcome::Transient, "network", "Connection refused"};
+    };
+    SECTION("no answer at all") {
+        h.unreachable = "could not reach Klaviyo at https://127.0.0.1:1: Connection refused";
+        sync::Sync sync(h.stages());
+        std::string what;
+        ErrorKind kind = ErrorKind::Internal;
+        try {
+            sync.run(h.config);
+        } catch (const Error &e) {
+            what = e.what();
+            kind = e.kind();
+        }
+        CHECK(kind == ErrorKind::Transport);
+        CHECK(exit_code_for(kind) == 1);
+        CHECK(what == h.unreachable);
+        CHECK(h.ledger.ended_status == "failed");
+        CHECK(h.ledger.ended_counts.transient == 3);
+        CHECK(h.ledger.entries.at("a").state == FakeLedger::State::Transient);
+        // The report of the failed run still has the sink's counters.
+        CHECK(sync.last_summary().sink.unreachable == h.unreachable);
+        CHECK(sync.last_summary().counts.transient == 3);
+        CHECK(h.observer.named("run_finished").size() == 1);
+    }
+    SECTION("some answers: partial, as any run with records left for the next one") {
+        const RunSummary s = h.run();
+        CHECK(s.status == RunStatus::Partial);
+        CHECK(s.exit_code() == 5);
+        CHECK(h.ledger.ended_status == "partial");
+    }
 }
 
 TEST_CASE("Sync: a failed record is skipped while unchanged, and retried with --retry-failed",
