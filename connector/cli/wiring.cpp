@@ -85,6 +85,9 @@ Wiring wire(const RunOptions &options, const std::string &sql_text, sync::RunObs
     client.api_mode = klaviyo::parse_api_mode(options.api_mode);
     client.concurrency = options.concurrency;
     client.pacing = options.pacing;
+    // Checked here rather than when the sink is created, after the ledger run began: a dry run
+    // then refuses what the real run would, and neither records a failed run for a typo.
+    klaviyo::check_settings(client);
     if (!options.dry_run) {
         const klaviyo::ApiKey key =
             klaviyo::load_api_key(options.api_key_file, [&log](const std::string &message) {

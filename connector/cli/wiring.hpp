@@ -27,9 +27,10 @@ std::string resolve_ledger_path(const std::string &option);
 /// Reads the query file. Throws ConfigError naming the file when it cannot or it is empty.
 std::string read_query_file(const std::string &path);
 
-/// Loads the mapping and the API key (unless a dry run), opens the ledger (taking the sync's
-/// lock) and prepares the source, mapper and sink factories. Throws ConfigError for a bad
-/// mapping file or a missing key, LedgerError / LedgerLockedError for the ledger.
+/// Loads the mapping, checks the Klaviyo settings (URL, CA file, revision; in dry runs too),
+/// loads the API key (unless a dry run), opens the ledger (taking the sync's lock) and
+/// prepares the source, mapper and sink factories. Throws ConfigError for a bad mapping file,
+/// a bad Klaviyo setting or a missing key, LedgerError / LedgerLockedError for the ledger.
 Wiring wire(const RunOptions &options, const std::string &sql_text, sync::RunObserver &log);
 
 } // namespace connector::cli

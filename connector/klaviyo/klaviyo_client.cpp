@@ -14,6 +14,29 @@
 
 namespace connector::klaviyo {
 
+namespace {
+
+/// The settings that need neither the network nor the key.
+void check_values(const ClientOptions &options) {
+    static const std::regex revision_format(R"(\d{4}-\d{2}-\d{2}(\.[A-Za-z0-9]+)?)");
+    if (!std::regex_match(options.revision, revision_format))
+        throw ConfigError("--revision must look like 2026-07-15 (or 2026-07-15.pre), not '" +
+                          options.revision + "'");
+    if (options.concurrency < 1 || options.concurrency > 64)
+        throw ConfigError("--concurrency must be between 1 and 64, not " +
+                          std::to_string(options.concurrency));
+    if (options.max_attempts < 1)
+        throw ConfigError("the maximum number of attempts must be at least 1");
+}
+
+} // namespace
+
+void check_settings(const ClientOptions &options) {
+    parse_base_url(options.base_url);
+    const TlsContext tls(options.ca_file);
+    check_values(options);
+}
+
 const char *to_string(ApiMode mode) noexcept {
     return mode == ApiMode::Bulk ? "bulk" : "single";
 }
@@ -76,15 +99,7 @@ void KlaviyoClient::Impl::validate() const {
         if (c <= 0x20 || c >= 0x7f)
             throw ConfigError("the Klaviyo API key from " + options.api_key_source +
                               " contains whitespace or characters a header cannot carry");
-    static const std::regex revision_format(R"(\d{4}-\d{2}-\d{2}(\.[A-Za-z0-9]+)?)");
-    if (!std::regex_match(options.revision, revision_format))
-        throw ConfigError("--revision must look like 2026-07-15 (or 2026-07-15.pre), not '" +
-                          options.revision + "'");
-    if (options.concurrency < 1 || options.concurrency > 64)
-        throw ConfigError("--concurrency must be between 1 and 64, not " +
-                          std::to_string(options.concurrency));
-    if (options.max_attempts < 1)
-        throw ConfigError("the maximum number of attempts must be at least 1");
+    check_values(options);
 }
 
 Endpoint KlaviyoClient::Impl::send_endpoint() const {

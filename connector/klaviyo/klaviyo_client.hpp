@@ -68,6 +68,12 @@ struct ClientOptions {
     std::size_t max_batch_bytes = 0;
 };
 
+/// Checks what the client would refuse apart from the API key: the base URL, the CA file
+/// (loaded as the client loads it), the revision, the concurrency and the attempts. Needs no
+/// key, so a dry run refuses the settings a real run would, and both before the run begins.
+/// Throws ConfigError with the client's own message.
+void check_settings(const ClientOptions &options);
+
 /// The Klaviyo delivery port (design §3): batches records into bulk requests (or one per call),
 /// paces them per endpoint, retries transient faults, attributes permanent failures to the
 /// exact record, follows bulk profile jobs to the end, and reports every record's outcome to

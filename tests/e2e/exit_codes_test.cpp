@@ -9,6 +9,7 @@
 #include <catch2/catch.hpp>
 
 #include <csignal>
+#include <fstream>
 
 using namespace connector::e2e;
 using connector::test::source_path;
@@ -144,6 +145,46 @@ TEST_CASE("End to end: exit 2 when the mapping names a column the query does not
                           ->getArray("runs");
     REQUIRE(runs->size() == 1);
     CHECK(runs->getObject(0)->getValue<std::string>("status") == "failed");
+}
+
+TEST_CASE("End to end: exit 2 for a bad Klaviyo setting, in a dry run as in the real one, before "
+          "the run begins",
+          "[e2e][integration]") {
+    Shop shop;
+    const std::string option =
+        GENERATE(as<std::string>{}, "--revision", "--klaviyo-url", "--ca-file");
+    std::string value;
+    std::string message;
+    if (option == "--revision") { // malformed
+        value = "banana";
+        message = "connector: config: --revision must look like 2026-07-15";
+    } else if (option == "--klaviyo-url") { // with a query
+        value = shop.fake.base_url() + "/?x=1";
+        message = "connector: config: --klaviyo-url " + value + " must not have a query";
+    } else { // not a certificate
+        value = source_path("sql/examples/vip_customers.sql");
+        message = "connector: config: cannot load the CA file " + value;
+    }
+    INFO(option << " " << value);
+    auto args = shop.args("vip_customers", "klaviyo_profiles");
+    for (std::size_t i = 0; i + 1 < args.size(); ++i)
+        if (args[i] == option)
+            args[i + 1] = value;
+    if (option == "--revision")
+        args.insert(args.end(), {option, value});
+
+    const Result dry = run(plus(args, {"--dry-run"})); // no key: a dry run needs none
+    INFO(dry.both());
+    CHECK(dry.exit_code == 2);
+    CHECK_THAT(dry.err, Catch::Contains(message));
+    const Result real = run(args, shop.key());
+    INFO(real.both());
+    CHECK(real.exit_code == 2);
+    CHECK_THAT(real.err, Catch::Contains(message));
+    // Refused before the ledger was opened: no failed run on record.
+    CHECK_THAT(real.err, !Catch::Contains("run_started"));
+    CHECK_FALSE(std::ifstream(shop.ledger).good());
+    CHECK(fake_requests(shop.fake.state()) == 0);
 }
 
 TEST_CASE("End to end: exit 3 when the query names a missing table", "[e2e][integration]") {

@@ -354,3 +354,27 @@ TEST_CASE("KlaviyoClient: a malformed revision or key is a configuration error",
     options.api_key = "pk_abc\r\nX-Injected: 1";
     CHECK_THROWS_AS(klaviyo::KlaviyoClient(options, Target::Events, listener), ConfigError);
 }
+
+TEST_CASE("KlaviyoClient: check_settings refuses what the client would, without a key",
+          "[klaviyo]") {
+    ensure_ssl();
+    klaviyo::ClientOptions options; // no api_key: a dry run has none
+    options.ca_file = cert_path("ca.pem");
+    CHECK_NOTHROW(klaviyo::check_settings(options));
+    SECTION("a malformed revision") {
+        options.revision = "banana";
+        CHECK_THROWS_WITH(klaviyo::check_settings(options),
+                          "--revision must look like 2026-07-15 (or 2026-07-15.pre), not 'banana'");
+    }
+    SECTION("a URL with a query") {
+        options.base_url = "https://127.0.0.1:8443/?x=1";
+        CHECK_THROWS_WITH(klaviyo::check_settings(options),
+                          Catch::Contains("must not have a query or fragment"));
+    }
+    SECTION("a CA file that is not a certificate") {
+        options.ca_file = source_path("tests/cli/data/customers.sql");
+        CHECK_THROWS_AS(klaviyo::check_settings(options), ConfigError);
+        CHECK_THROWS_WITH(klaviyo::check_settings(options),
+                          Catch::Contains("cannot load the CA file"));
+    }
+}
