@@ -25,15 +25,24 @@ void Logger::on_event(const sync::LogEvent &event) {
         std::vector<sync::LogField> fields{sync::field("time", now_iso8601()),
                                            sync::field("level", to_string(event.level)),
                                            sync::field("run_id", run_id_)};
+        // Each key once, the first one kept: strict JSON parsers refuse a line with a key twice
+        // (run_started carries "sync", which the context adds to every line already).
+        auto add = [&fields](const sync::LogField &f) {
+            for (const sync::LogField &existing : fields)
+                if (existing.name == f.name)
+                    return;
+            fields.push_back(f);
+        };
         {
             std::lock_guard<std::mutex> lock(mutex_);
-            fields.insert(fields.end(), context_.begin(), context_.end());
+            for (const sync::LogField &f : context_)
+                add(f);
         }
-        fields.push_back(sync::field("event", event.event));
-        fields.push_back(sync::field("message", event.message));
+        add(sync::field("event", event.event));
+        add(sync::field("message", event.message));
         for (const sync::LogField &f : event.fields)
             if (!f.value.empty())
-                fields.push_back(f);
+                add(f);
         line = json_object(fields);
     } else {
         line =

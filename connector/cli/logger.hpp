@@ -11,7 +11,8 @@
 namespace connector::cli {
 
 /// Writes log events to the terminal: `time level event: message` lines, or JSON lines
-/// ({"time","level","run_id","event","message",...fields}) with --log-format json. Events
+/// ({"time","level","run_id",...context,"event","message",...fields}) with --log-format json;
+/// each key appears once per line (a field named like an earlier one is left out). Events
 /// below the minimum level are dropped. Thread-safe (the sink logs from its threads).
 class Logger : public sync::RunObserver {
   public:
@@ -19,7 +20,8 @@ class Logger : public sync::RunObserver {
 
     void on_event(const sync::LogEvent &event) override;
 
-    /// A field added to every JSON line from now on (e.g. "sync").
+    /// A field added to every JSON line from now on (e.g. "sync"); a field of the same name
+    /// that an event carries is then left out.
     void add_context(const std::string &name, const std::string &value);
     /// Shorthands.
     void info(const std::string &event, const std::string &message);

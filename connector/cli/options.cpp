@@ -8,6 +8,7 @@
 #include <algorithm>
 #include <cctype>
 #include <cerrno>
+#include <cstdlib>
 #include <cstring>
 #include <fstream>
 #include <iostream>
@@ -431,6 +432,22 @@ long long number(const po::variables_map &vm,
     return v;
 }
 
+/// The --log-format that the command line or else CONNECTOR_LOG_FORMAT asks for, read before
+/// the options are parsed (which may fail: an unknown option, a bad config file line).
+LogFormat log_format_hint(const std::vector<std::string> &args) {
+    std::string format;
+    for (std::size_t i = 0; i < args.size(); ++i) {
+        if (args[i] == "--log-format" && i + 1 < args.size())
+            format = args[i + 1];
+        else if (args[i].rfind("--log-format=", 0) == 0)
+            format = args[i].substr(13);
+    }
+    if (format.empty())
+        if (const char *env = std::getenv("CONNECTOR_LOG_FORMAT"))
+            format = env;
+    return format == "json" ? LogFormat::Json : LogFormat::Text;
+}
+
 RunOptions run_options(const po::variables_map &vm) {
     RunOptions o;
     if (!vm.count("query"))
@@ -549,14 +566,18 @@ Target parse_target(const std::string &text) {
     throw ConfigError("unknown target '" + text + "': valid targets are " + valid_targets);
 }
 
-Options parse_options(int argc, const char *const *argv) {
+Options parse_options(int argc, const char *const *argv, LogFormat *log_format) {
     std::vector<std::string> args(argv + (argc > 0 ? 1 : 0), argv + argc);
+    if (log_format)
+        *log_format = log_format_hint(args);
     for (const std::string &arg : args)
         if (is_api_key_argument(arg))
             throw ConfigError(api_key_refusal(""));
 
     Options options;
     if (!args.empty() && args.front() == "status") {
+        if (log_format)
+            *log_format = LogFormat::Text; // status has --format, and no log lines
         args.erase(args.begin());
         const po::options_description desc = status_description();
         const po::variables_map vm = gather(args, desc, true);
@@ -571,6 +592,8 @@ Options parse_options(int argc, const char *const *argv) {
     }
     const po::options_description desc = run_description();
     const po::variables_map vm = gather(args, desc, false);
+    if (log_format)
+        *log_format = text(vm, "log-format") == "json" ? LogFormat::Json : LogFormat::Text;
     if (vm.count("help")) {
         options.command = Command::Help;
         return options;

@@ -68,7 +68,10 @@ struct Options {
 /// place that sets an option wins). Rejects an `--api-key` anywhere with an explanation
 /// (the key comes only from KLAVIYO_API_KEY or --api-key-file) without echoing its value.
 /// Validates values and files. Throws ConfigError with a message that says what to do.
-Options parse_options(int argc, const char *const *argv);
+/// `log_format`, when given, is set to the --log-format of a run as soon as it is known (from
+/// the command line and CONNECTOR_LOG_FORMAT first, then from all three places, before the
+/// other values are checked), so that an error in them can be logged as JSON too.
+Options parse_options(int argc, const char *const *argv, LogFormat *log_format = nullptr);
 
 /// The full `--help` text: usage, options, environment, examples, exit codes.
 std::string help_text();

@@ -28,6 +28,12 @@ sync::LogLevel min_level(const RunOptions &o, bool tty) {
     return sync::LogLevel::Info;
 }
 
+/// "config: query file 'x' not found (--query)": the kind and the message, as main prints them.
+std::string failure_text(const std::exception &e) {
+    const auto *error = dynamic_cast<const Error *>(&e);
+    return std::string(to_string(error ? error->kind() : ErrorKind::Internal)) + ": " + e.what();
+}
+
 /// Writes the report and the JSON summary; never lets a report problem hide the run's result.
 void publish(const RunOptions &o, const ReportInput &input, Logger &log, bool print_json) {
     if (print_json)
@@ -105,10 +111,16 @@ int run_command(const RunOptions &o) {
         if (sync)
             report.summary = &sync->last_summary();
         if (o.log_format == LogFormat::Json)
-            log.error("run_failed", std::string(to_string(kind)) + ": " + e.what());
+            log.error("run_failed", failure_text(e));
         publish(o, report, log, false);
         throw;
     }
+}
+
+void log_run_failed(const std::exception &error) {
+    Terminal terminal(STDERR_FILENO, ::isatty(STDERR_FILENO) == 1);
+    Logger log(terminal, LogFormat::Json, sync::LogLevel::Error, new_run_id());
+    log.error("run_failed", failure_text(error));
 }
 
 } // namespace connector::cli

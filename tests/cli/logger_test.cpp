@@ -1,5 +1,6 @@
 #include "cli/logger.hpp"
 #include "cli/terminal.hpp"
+#include "support/json_keys.hpp"
 #include "support/temp_dir.hpp"
 
 #include <Poco/JSON/Object.h>
@@ -56,6 +57,41 @@ TEST_CASE("Logger: JSON lines carry time, level, run id, context, event, message
     CHECK(o->getValue<int>("row") == 7);
     CHECK(o->getValue<std::string>("column") == "email");
     CHECK(o->getValue<std::string>("time").size() == 24);
+}
+
+TEST_CASE("Logger: a JSON line names each key once, even when the event repeats the context",
+          "[cli][integration]") {
+    Captured c;
+    Terminal terminal(c.fd, false);
+    Logger log(terminal, LogFormat::Json, sync::LogLevel::Info, "20260501T100000Z-0000abcd");
+    log.add_context("sync", "vip:klaviyo_profiles");
+    // As run_started does: the sync name is one of its fields.
+    log.on_event(
+        {sync::LogLevel::Info,
+         "run_started",
+         "run 1 of sync vip:klaviyo_profiles",
+         {sync::field("sync", "vip:klaviyo_profiles"), sync::field("target", "klaviyo_profiles"),
+          sync::field("event", "shadowed"), sync::field("ledger_run_id", std::int64_t{1})}});
+    const auto lines = c.lines();
+    REQUIRE(lines.size() == 1);
+    INFO(lines[0]);
+    CHECK(connector::test::duplicate_keys(lines[0]).empty());
+    Poco::JSON::Parser parser;
+    const auto o = parser.parse(lines[0]).extract<Poco::JSON::Object::Ptr>();
+    CHECK(o->getValue<std::string>("sync") == "vip:klaviyo_profiles");
+    CHECK(o->getValue<std::string>("event") == "run_started");
+    CHECK(o->getValue<std::string>("target") == "klaviyo_profiles");
+    CHECK(o->getValue<int>("ledger_run_id") == 1);
+}
+
+TEST_CASE("duplicate_keys: finds keys repeated at the top level only", "[cli]") {
+    using connector::test::duplicate_keys;
+    CHECK(duplicate_keys(R"({"a":1,"b":"x,\"a\":"})").empty());
+    CHECK(duplicate_keys(R"({"a":{"b":1,"b":2},"c":[{"a":1}]})").empty());
+    CHECK(duplicate_keys(R"({"sync":"v","event":"e","sync":"v","a":1,"a":2,"a":3})") ==
+          std::vector<std::string>{"sync", "a"});
+    CHECK_THROWS_AS(duplicate_keys("[1,2]"), std::invalid_argument);
+    CHECK_THROWS_AS(duplicate_keys(R"({"a":1)"), std::invalid_argument);
 }
 
 TEST_CASE("Logger: text lines are 'time level event: message' and respect the level",

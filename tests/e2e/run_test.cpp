@@ -2,6 +2,7 @@
 // configuration through files and the environment, --limit.
 #include "e2e_support.hpp"
 #include "fake_klaviyo/fake_process.hpp"
+#include "support/json_keys.hpp"
 #include "support/temp_dir.hpp"
 #include "support/test_env.hpp"
 
@@ -157,11 +158,18 @@ TEST_CASE("End to end: JSON logs carry the run id of the report, and stdout is t
     std::istringstream err(r.err);
     int lines = 0;
     bool rejected_logged = false;
+    bool started_logged = false;
     for (std::string line; std::getline(err, line);) {
         if (line.rfind("connector: ", 0) == 0)
             continue;
         INFO(line);
+        // Strict parsers refuse a key twice; Poco would keep the last one silently.
+        CHECK(connector::test::duplicate_keys(line).empty());
         const auto o = parser.parse(line).extract<Poco::JSON::Object::Ptr>();
+        if (o->getValue<std::string>("event") == "run_started") {
+            started_logged = true;
+            CHECK(o->getValue<std::string>("sync") == "customers:klaviyo_profiles");
+        }
         CHECK(o->getValue<std::string>("run_id") == run_id);
         CHECK(o->has("time"));
         CHECK(o->has("level"));
@@ -176,6 +184,7 @@ TEST_CASE("End to end: JSON logs carry the run id of the report, and stdout is t
         parser.reset();
     }
     CHECK(lines >= 4);
+    CHECK(started_logged);
     CHECK(rejected_logged);
     const auto out = parser.parse(r.out).extract<Poco::JSON::Object::Ptr>();
     CHECK(out->getValue<std::string>("run_id") == run_id);
@@ -263,4 +272,41 @@ TEST_CASE("End to end: a --limit run does not move the incremental window", "[e2
     CHECK(shop.counts("unchanged") == 5);
     CHECK(shop.counts("sent") == 27);
     CHECK(shop.fake.state(false)->getValue<int>("event_count") == 32);
+}
+
+TEST_CASE("End to end: with JSON logs an error before the run begins is a run_failed line too",
+          "[e2e][integration]") {
+    Shop shop;
+    const std::string missing = shop.dir.file("no-such-query.sql");
+    std::vector<std::string> args{"--query",          missing, "--target",
+                                  "klaviyo_profiles", "--dsn", "shop"};
+    Env env;
+    std::string message = "config: query file '" + missing + "' not found (--query)";
+    const std::string how = GENERATE(as<std::string>{}, "--log-format json", "CONNECTOR_LOG_FORMAT",
+                                     "--log-format=json and an unknown option");
+    INFO(how);
+    if (how == "--log-format json") {
+        args.insert(args.end(), {"--log-format", "json"});
+    } else if (how == "CONNECTOR_LOG_FORMAT") {
+        env["CONNECTOR_LOG_FORMAT"] = "json";
+    } else {
+        args.insert(args.end(), {"--log-format=json", "--frobnicate"});
+        message = "config: unknown option '--frobnicate' (see connector --help)";
+    }
+    const Result r = run(args, env);
+    INFO(r.both());
+    CHECK(r.exit_code == 2);
+    CHECK(r.out.empty());
+    std::vector<std::string> lines;
+    std::istringstream err(r.err);
+    for (std::string line; std::getline(err, line);)
+        lines.push_back(line);
+    REQUIRE(lines.size() == 2);
+    CHECK(connector::test::duplicate_keys(lines[0]).empty());
+    const auto o = Poco::JSON::Parser().parse(lines[0]).extract<Poco::JSON::Object::Ptr>();
+    CHECK(o->getValue<std::string>("level") == "error");
+    CHECK(o->getValue<std::string>("event") == "run_failed");
+    CHECK(o->getValue<std::string>("message") == message);
+    CHECK(o->getValue<std::string>("run_id").size() == 25);
+    CHECK(lines[1] == "connector: " + message);
 }
