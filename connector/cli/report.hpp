@@ -15,7 +15,7 @@ struct ReportInput {
     std::string started_at; ///< ISO-8601
     std::string finished_at;
     int exit_code = 0;
-    std::string status;        ///< "success", "partial", "interrupted" or "failed"
+    std::string status;        ///< "success", "partial", "limited", "interrupted" or "failed"
     std::string error_kind;    ///< for "failed": "warehouse", "klaviyo", "ledger", ...
     std::string error_message; ///< for "failed"
     const sync::RunSummary *summary = nullptr; ///< what the run did, as far as it got

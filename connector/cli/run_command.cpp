@@ -90,7 +90,7 @@ int run_command(const RunOptions &o) {
         }
         report.finished_at = now_iso8601();
         report.exit_code = summary.exit_code();
-        report.status = to_string(summary.status);
+        report.status = summary.status_text();
         report.summary = &summary;
 
         if (!o.quiet && o.log_format == LogFormat::Text) {

@@ -66,7 +66,7 @@ std::string summary_text(const sync::RunSummary &s, const std::string &report_fi
             << "): nothing was sent and the ledger is unchanged.\n";
     else
         out << "Sync " << s.sync_name << " (" << to_string(s.target) << "), run " << s.run_id
-            << ": " << to_string(s.status) << " (exit " << s.exit_code() << ")\n";
+            << ": " << s.status_text() << " (exit " << s.exit_code() << ")\n";
 
     line(out, "rows read", c.rows_read, s.limited ? "stopped at --limit" : "");
     line(out, "rejected", c.rejected, by_reason(s.rejected));

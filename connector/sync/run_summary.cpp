@@ -16,6 +16,12 @@ const char *to_string(RunStatus status) noexcept {
     return "unknown";
 }
 
+const char *RunSummary::status_text() const noexcept {
+    if (limited && status != RunStatus::Interrupted)
+        return "limited";
+    return to_string(status);
+}
+
 int exit_code_for(RunStatus status) noexcept {
     switch (status) {
     case RunStatus::Success:

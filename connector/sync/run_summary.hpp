@@ -88,8 +88,12 @@ struct RunSummary {
     SinkStats sink;
     PhaseDurations seconds;
 
-    /// 0, 5 or 7.
+    /// 0, 5 or 7 (a limited run: 0, or 5 when it was partial).
     int exit_code() const noexcept { return exit_code_for(status); }
+    /// What the ledger records and the log line, summary and report say: "success", "partial",
+    /// "interrupted", or "limited" for a run that stopped at --limit and was not interrupted
+    /// (it did not see the whole result, whatever else happened; the exit code tells that).
+    const char *status_text() const noexcept;
 };
 
 } // namespace connector::sync

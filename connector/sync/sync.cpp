@@ -237,8 +237,7 @@ RunSummary Sync::Run::execute() {
             summary_.status = RunStatus::Partial;
         // A run that stopped at --limit did not see the whole result: the ledger records it as
         // "limited", which does not move {{last_success_started_at}} forward.
-        const bool limited = summary_.status != RunStatus::Interrupted && summary_.limited;
-        end(limited ? "limited" : to_string(summary_.status));
+        end(summary_.status_text());
     } catch (const Error &e) {
         if (e.kind() != ErrorKind::Interrupted) {
             end_failed("failed");
@@ -478,11 +477,12 @@ void Sync::Run::end(const std::string &status) {
     ledger_.end_run(status, c);
     phase(Progress::Phase::Done);
     sync_.last_summary_ = summary_;
-    const std::string shown = status == "failed" ? status : to_string(summary_.status);
-    log(shown == "success" ? LogLevel::Info : LogLevel::Warning, "run_finished",
+    // The status as the ledger has it: `connector status` and this line agree ("limited").
+    const bool clean = status != "failed" && summary_.status == RunStatus::Success;
+    log(clean ? LogLevel::Info : LogLevel::Warning, "run_finished",
         std::string(config_.dry_run ? "dry run " : "run ") + std::to_string(summary_.run_id) +
-            " finished: " + shown,
-        {field("status", shown), field("rows_read", c.rows_read), field("rejected", c.rejected),
+            " finished: " + status,
+        {field("status", status), field("rows_read", c.rows_read), field("rejected", c.rejected),
          field("unchanged", c.unchanged), field("new", c.new_records), field("changed", c.changed),
          field("retried", c.retried), field("sent", c.sent), field("failed", c.failed),
          field("transient", c.transient), field("seconds", summary_.seconds.total)});

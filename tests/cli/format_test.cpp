@@ -126,6 +126,24 @@ TEST_CASE("Summary: a clean run has no next steps", "[cli]") {
     CHECK(text.find("Examples:") == std::string::npos);
 }
 
+TEST_CASE("Summary: a run that stopped at --limit says limited, with its exit code", "[cli]") {
+    sync::RunSummary s;
+    s.sync_name = "orders:klaviyo_events";
+    s.target = Target::Events;
+    s.run_id = 3;
+    s.limited = true;
+    s.counts.rows_read = 5;
+    s.counts.new_records = 5;
+    s.counts.sent = 5;
+    CHECK_THAT(summary_text(s, ""),
+               Catch::StartsWith("Sync orders:klaviyo_events (klaviyo_events), run 3: limited "
+                                 "(exit 0)\n"));
+    CHECK_THAT(summary_text(s, ""), Catch::Contains("stopped at --limit"));
+    s.status = sync::RunStatus::Partial;
+    s.counts.rejected = 1;
+    CHECK_THAT(summary_text(s, ""), Catch::Contains("run 3: limited (exit 5)"));
+}
+
 TEST_CASE("Summary: a dry run's plan shows what would be sent with sample payloads", "[cli]") {
     sync::RunSummary s;
     s.sync_name = "vip:klaviyo_profiles";

@@ -263,6 +263,15 @@ TEST_CASE("End to end: a --limit run does not move the incremental window", "[e2
     REQUIRE(r.exit_code == 0);
     CHECK(shop.counts("rows_read") == 5);
     CHECK(shop.report()->getValue<bool>("limited"));
+    // The log line, the summary and the report say what `connector status` says.
+    CHECK(shop.report()->getValue<std::string>("status") == "limited");
+    CHECK_THAT(r.err, Catch::Contains("run 1 finished: limited"));
+    CHECK_THAT(r.out, Catch::StartsWith(
+                          "Sync orders_since_last_run:klaviyo_events (klaviyo_events), run 1: "
+                          "limited (exit 0)"));
+    const Result status = run({"status", "--ledger", shop.ledger});
+    INFO(status.both());
+    CHECK_THAT(status.out, Catch::Contains("limited"));
 
     // The next full run still reads every order, and sends only those not sent yet.
     r = run(args, shop.key());

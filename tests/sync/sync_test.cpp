@@ -412,7 +412,25 @@ TEST_CASE("Sync: --limit stops reading, skips the gone count and is recorded as 
         CHECK(s.counts.sent == 2);
         CHECK(s.exit_code() == 0);
         CHECK(h.ledger.ended_status == "limited");
+        CHECK(std::string(s.status_text()) == "limited");
         CHECK(std::count(h.ledger.calls.begin(), h.ledger.calls.end(), "gone") == 0);
+        const auto finished = h.observer.named("run_finished");
+        REQUIRE(finished.size() == 1);
+        CHECK_THAT(finished[0].message, Catch::EndsWith("finished: limited"));
+        CHECK(finished[0].fields.at(0).name == "status");
+        CHECK(finished[0].fields.at(0).value == "limited");
+        CHECK(finished[0].level == sync::LogLevel::Info);
+    }
+    SECTION("a limited run with a rejected row is limited, and still exits 5") {
+        h.rows = {{"a", "1", ""}, {"", "2", ""}, {"c", "3", ""}};
+        h.config.limit = 2;
+        const RunSummary s = h.run();
+        CHECK(s.status == RunStatus::Partial);
+        CHECK(s.exit_code() == 5);
+        CHECK(std::string(s.status_text()) == "limited");
+        CHECK(h.ledger.ended_status == "limited");
+        CHECK_THAT(h.observer.named("run_finished").at(0).message,
+                   Catch::EndsWith("finished: limited"));
     }
     SECTION("a limit the result does not reach is no limit") {
         h.config.limit = 3;
