@@ -80,10 +80,10 @@ TEST_CASE("End to end: exit 1 when Klaviyo's certificate cannot be verified",
     CHECK(shop.fake.state()->getValue<int>("profile_count") == 0);
 }
 
-// Slow (the client's retries back off for about half a minute before giving up).
+// Slow, about 25 s (the client's retries back off for about half a minute before giving up).
 TEST_CASE("End to end: exit 1 when Klaviyo cannot be reached at all, and the records stay for the "
           "next run",
-          "[e2e][integration][.slow]") {
+          "[e2e][integration][slow]") {
     Shop shop;
     auto args = shop.args("vip_customers", "klaviyo_profiles");
     for (std::size_t i = 0; i + 1 < args.size(); ++i)

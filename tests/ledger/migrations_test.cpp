@@ -143,6 +143,7 @@ TEST_CASE("Ledger migrations: an empty file, or SQLite file without tables, beco
     const std::string path = dir.file("l.sqlite");
     SECTION("an empty file") {
         test::write_file(path, "");
+        CHECK(std::filesystem::file_size(path) == 0);
     }
     SECTION("a SQLite file with user_version 0 and no tables") {
         test::write_file(path, "");

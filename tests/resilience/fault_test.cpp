@@ -209,8 +209,8 @@ TEST_CASE("Resilience: a bulk import job that accounts for fewer profiles than w
 
 TEST_CASE("Resilience: a 429 storm that outlasts the run's retries leaves the events transient "
           "(exit 5) and the next run sends them",
-          "[resilience][integration][.slow]") {
-    // Hidden (about 35 s): every bulk event request is refused with Retry-After 0 until the
+          "[resilience][integration][slow]") {
+    // Slow (about 35 s): every bulk event request is refused with Retry-After 0 until the
     // storm is cleared. The one batch is tried 32 times (4 x max_attempts for 429s), at the
     // 1/s the pacer falls to after repeated short 429s, and left transient.
     Harness h(Target::Events,
