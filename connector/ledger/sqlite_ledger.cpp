@@ -346,6 +346,10 @@ class SqliteLedger::Impl {
         for (const std::string &key : keys) {
             if (const std::int64_t id = id_of(key))
                 s_->link_job.bind(1, id).bind(2, job_id).run();
+            // A bulk job may run for minutes and many may be open at once: its records leave
+            // the map (their outcomes find them through the key index), so it stays as small
+            // as what the sink holds in memory.
+            sending_.erase(key);
         }
         txn.commit();
     }
@@ -631,9 +635,10 @@ class SqliteLedger::Impl {
     std::int64_t run_id_ = 0;
     std::int64_t last_complete_run_id_ = 0;
     std::vector<Rejection> pending_rejections_;
-    // Key -> id of the records handed over to be sent and not yet given an outcome, so the
-    // sink's reports (in flight, job, outcome) find their row without the key index. Bounded
-    // by what the sink holds (back-pressure), emptied at each run's start and end.
+    // Key -> id of the records handed over to be sent and neither given an outcome nor placed
+    // in a bulk job yet, so the sink's reports (in flight, job, outcome) find their row without
+    // the key index. Bounded by what the sink holds (back-pressure), emptied at each run's
+    // start and end.
     std::unordered_map<std::string, std::int64_t> sending_;
 };
 
