@@ -112,15 +112,16 @@ TEST_CASE("KlaviyoClient: a receive timeout is retried", "[klaviyo][integration]
     CHECK(stats.responses_by_status.at(0) == 1);
 }
 
-TEST_CASE("KlaviyoClient: a refused connection is retried, then left Transient",
-          "[klaviyo][integration]") {
+namespace {
+
+// Options for a client aimed at a port that was free a moment ago and has no listener now,
+// retrying twice with millisecond backoff.
+klaviyo::ClientOptions closed_port_options() {
     unsigned short port = 0;
     {
-        // A port that was free a moment ago and has no listener now.
         Poco::Net::ServerSocket probe(Poco::Net::SocketAddress("127.0.0.1", 0));
         port = probe.address().port();
     }
-    RecordingListener listener;
     klaviyo::ClientOptions options;
     options.base_url = "https://127.0.0.1:" + std::to_string(port);
     options.ca_file = cert_path("ca.pem");
@@ -129,6 +130,15 @@ TEST_CASE("KlaviyoClient: a refused connection is retried, then left Transient",
     options.backoff_base = std::chrono::milliseconds(1);
     options.backoff_cap = std::chrono::milliseconds(2);
     options.pacing = false;
+    return options;
+}
+
+} // namespace
+
+TEST_CASE("KlaviyoClient: a refused connection is retried, then left Transient",
+          "[klaviyo][integration]") {
+    RecordingListener listener;
+    const klaviyo::ClientOptions options = closed_port_options();
     ensure_ssl();
     klaviyo::KlaviyoClient client(options, Target::Events, listener);
     client.send(event_record("a@example.org", "o1"));
@@ -145,26 +155,13 @@ TEST_CASE("KlaviyoClient: finish() says Klaviyo was unreachable only when no req
     ensure_ssl();
     RecordingListener listener;
     SECTION("every request refused: the URL and the last error") {
-        unsigned short port = 0;
-        {
-            Poco::Net::ServerSocket probe(Poco::Net::SocketAddress("127.0.0.1", 0));
-            port = probe.address().port();
-        }
-        klaviyo::ClientOptions options;
-        options.base_url = "https://127.0.0.1:" + std::to_string(port);
-        options.ca_file = cert_path("ca.pem");
-        options.api_key = test_api_key;
-        options.max_attempts = 2;
-        options.backoff_base = std::chrono::milliseconds(1);
-        options.backoff_cap = std::chrono::milliseconds(2);
-        options.pacing = false;
+        const klaviyo::ClientOptions options = closed_port_options();
         klaviyo::KlaviyoClient client(options, Target::Events, listener);
         client.send(event_record("a@example.org", "o1"));
         const auto stats = client.finish();
         CHECK(listener.outcomes["o1"].outcome == Outcome::Transient);
         CHECK_THAT(stats.unreachable,
-                   Catch::StartsWith("could not reach Klaviyo at https://127.0.0.1:" +
-                                     std::to_string(port) + ": "));
+                   Catch::StartsWith("could not reach Klaviyo at " + options.base_url + ": "));
         CHECK_THAT(stats.unreachable, Catch::Contains("refused", Catch::CaseSensitive::No));
     }
     SECTION("answered with 503 every time: reached, just failing") {
