@@ -242,10 +242,12 @@ void OdbcSource::Impl::run(const detail::PreparedQuery &query,
             throw ConfigError(query_name +
                               ": the query returned no result set: it must be a SELECT (or WITH "
                               "... SELECT) whose columns become profile or event fields");
-        for (SQLSMALLINT c = 1; c <= n; ++c)
-            plans.push_back(detail::plan_column(
-                statement->describe(static_cast<SQLUSMALLINT>(c), detail::uses_narrow_text(family)),
-                family));
+        for (SQLSMALLINT c = 1; c <= n; ++c) {
+            detail::ColumnDescription d =
+                statement->describe(static_cast<SQLUSMALLINT>(c), detail::uses_narrow_text(family));
+            d.name = detail::result_column_name(family, d.name, d.table_name);
+            plans.push_back(detail::plan_column(d, family));
+        }
     } catch (const OdbcError &e) {
         fail(e, OdbcPhase::Query, "could not describe the result's columns");
     }

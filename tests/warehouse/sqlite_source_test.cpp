@@ -523,3 +523,33 @@ TEST_CASE("OdbcSource (SQLite): text that is not valid UTF-8 comes through byte 
                                                                    "B\xC3"));
     CHECK(as<std::string>(result.rows[1].values[1]) == "fine é");
 }
+
+TEST_CASE("OdbcSource (SQLite): a dotted alias on a table column keeps its whole name, plain "
+          "columns keep theirs",
+          "[warehouse][integration]") {
+    // NOTE(sqliteodbc 0.9998): when every column is a table's, the driver cut the alias to
+    // "city" even in SQL_DESC_LABEL; with LongNames=1 plain columns come as "Table.Column".
+    TempDir dir;
+    const auto db = dir.file("names.db");
+    sqlite_exec(db, "CREATE TABLE \"Kunden\" (id INTEGER, city TEXT, email TEXT);"
+                    "CREATE TABLE orders (id INTEGER, customer INTEGER, total NUMERIC(8,2));"
+                    "INSERT INTO \"Kunden\" VALUES (1, 'Köln', 'a@example.org');"
+                    "INSERT INTO orders VALUES (7, 1, 9.5);");
+    const auto single = read_all(options_for(sqlite_connection(db)),
+                                 "SELECT id AS external_id, city AS \"location.city\", email, "
+                                 "\"Kunden\".city FROM \"Kunden\"");
+    REQUIRE(single.columns.size() == 4);
+    CHECK(single.columns[0].name == "external_id");
+    CHECK(single.columns[1].name == "location.city");
+    CHECK(single.columns[2].name == "email");
+    CHECK(single.columns[3].name == "city");
+    const auto joined = read_all(options_for(sqlite_connection(db)),
+                                 "SELECT k.email, o.total, o.id AS \"unique_id\" FROM \"Kunden\" k "
+                                 "JOIN orders o ON o.customer = k.id");
+    REQUIRE(joined.columns.size() == 3);
+    CHECK(joined.columns[0].name == "email");
+    CHECK(joined.columns[1].name == "total");
+    CHECK(joined.columns[2].name == "unique_id");
+    REQUIRE(joined.rows.size() == 1);
+    CHECK(as<Decimal>(joined.rows[0].values[1]).digits == "9.5");
+}

@@ -75,6 +75,12 @@ std::vector<std::string> connection_additions(DriverFamily family,
         // sqlite3_get_table before the first fetch (234 MB for a million rows, 8 MB with it).
         add("StepAPI", "1");
         add("NoCreat", "1");
+        // NOTE(sqliteodbc 0.9998): without LongNames a name with a dot is taken for
+        // "table.column" and cut to its last part, so AS "location.city" became "city" (and
+        // when every column is a table's, even the label says "city"). With it, aliases are
+        // kept as written and plain columns come as "Table.Column": result_column_name takes
+        // the table off again.
+        add("LongNames", "1");
         break;
     case DriverFamily::Generic:
         break;
@@ -97,6 +103,16 @@ std::vector<std::string> session_statements(DriverFamily family) {
         break;
     }
     return {};
+}
+
+std::string
+result_column_name(DriverFamily family, const std::string &name, const std::string &table_name) {
+    if (family != DriverFamily::Sqlite || table_name.empty())
+        return name;
+    const std::string prefix = table_name + ".";
+    if (name.size() > prefix.size() && name.compare(0, prefix.size(), prefix) == 0)
+        return name.substr(prefix.size());
+    return name;
 }
 
 bool uses_narrow_text(DriverFamily family) {

@@ -24,8 +24,9 @@ DriverFamily family_from_info(const std::string &driver_name, const std::string 
 /// out when the user's string already sets that key:
 /// - PostgreSQL: UseDeclareFetch=1 and Fetch=<fetch_rows> (psqlODBC otherwise reads the whole
 ///   result into memory), BoolsAsChar=0 (booleans as SQL_BIT);
-/// - SQLite: StepAPI=1 (otherwise the driver reads the whole result first) and NoCreat=1 (a
-///   mistyped path must fail, not create an empty database).
+/// - SQLite: StepAPI=1 (otherwise the driver reads the whole result first), NoCreat=1 (a
+///   mistyped path must fail, not create an empty database) and LongNames=1 (otherwise the
+///   driver cuts an alias like "location.city" to "city").
 std::vector<std::string> connection_additions(DriverFamily family,
                                               const std::string &connection_string,
                                               std::size_t fetch_rows);
@@ -38,9 +39,14 @@ std::vector<std::string> session_statements(DriverFamily family);
 /// text, column names and text values. SQLite ODBC exports no wide (W) functions, so the driver
 /// manager would convert our wide calls one byte per character (Latin-1), mangling every
 /// non-ASCII character of the query and of invalid UTF-8 values; its narrow API passes SQLite's
-/// own UTF-8 through untouched. Column names then come from SQL_DESC_LABEL: the driver's
-/// SQLDescribeCol cuts an alias with a dot ("location.city") to the part after it.
+/// own UTF-8 through untouched.
 bool uses_narrow_text(DriverFamily family);
+
+/// The name a result column goes by. SQLite with LongNames=1 names a plain table column
+/// "Table.Column" (aliases stay as written): the table's name and the dot are taken off. Other
+/// drivers' names are returned as they are.
+std::string
+result_column_name(DriverFamily family, const std::string &name, const std::string &table_name);
 
 /// True when the driver converts values to C types lossily or silently (SQLite ODBC turns text
 /// in an INTEGER column into NULL and 2.5 into 2), so every value is read as text and parsed.

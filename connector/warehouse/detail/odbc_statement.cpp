@@ -92,14 +92,6 @@ std::string OdbcStatement::narrow_name(SQLUSMALLINT number, ColumnDescription &d
     }
     name.resize(std::min(static_cast<std::size_t>(std::max<SQLSMALLINT>(name_length, 0)),
                          std::char_traits<char>::length(name.data())));
-    // NOTE(sqliteodbc 0.9998): SQLDescribeCol takes a name with a dot for "table.column" and
-    // returns the part after it; the label is the alias as written.
-    char label[1024] = {0};
-    SQLSMALLINT label_bytes = 0;
-    if (SQL_SUCCEEDED(SQLColAttribute(stmt_.get(), number, SQL_DESC_LABEL, label, sizeof label - 1,
-                                      &label_bytes, nullptr)) &&
-        label[0] != '\0' && label_bytes < static_cast<SQLSMALLINT>(sizeof label - 1))
-        return label;
     return name;
 }
 
@@ -118,6 +110,14 @@ ColumnDescription OdbcStatement::describe(SQLUSMALLINT number, bool narrow) {
                                        nullptr))) {
         type_name[255] = 0;
         utf16_to_utf8(type_name, std::char_traits<char16_t>::length(type_name), d.type_name);
+    }
+    if (narrow) {
+        char table[1024] = {0};
+        SQLSMALLINT bytes = 0;
+        if (SQL_SUCCEEDED(SQLColAttribute(stmt_.get(), number, SQL_DESC_TABLE_NAME, table,
+                                          sizeof table - 1, &bytes, nullptr)))
+            d.table_name = table;
+        return d;
     }
     char16_t table_name[256] = {0};
     SQLSMALLINT table_bytes = 0;
