@@ -7,6 +7,7 @@
 #include "detail/odbc_statement.hpp"
 #include "detail/query_template.hpp"
 #include "detail/result_reader.hpp"
+#include "detail/statement_watch.hpp"
 #include "detail/time_zone.hpp"
 
 #include <algorithm>
@@ -87,6 +88,7 @@ struct OdbcSource::Impl {
     detail::TimeZone zone;
     detail::OdbcConnection connection;
     std::unique_ptr<detail::OdbcStatement> statement;
+    std::unique_ptr<detail::StatementWatch> watch; // joined before the statement is freed
     std::unique_ptr<detail::ResultReader> reader;
 
     void log(const std::string &message) const {
@@ -98,10 +100,14 @@ struct OdbcSource::Impl {
     // what was being done, the advice for this kind of failure and the driver's words, with
     // every secret of the connection string scrubbed.
     [[noreturn]] void fail(const OdbcError &e, OdbcPhase phase, const std::string &doing) const {
+        if (watch && watch->cancelled_for_stop())
+            throw InterruptedError(query_name + ": the query was cancelled: the run is stopping");
         std::vector<DiagRecord> records = e.records();
         for (auto &r : records)
             r.message = scrub_secrets(r.message, secrets);
         OdbcFailure failure = classify_failure(records, phase);
+        if (watch && watch->timed_out())
+            failure = OdbcFailure::Timeout;
         if (failure == OdbcFailure::DataSourceMissing && !uses_dsn)
             failure = OdbcFailure::DriverMissing;
         std::string advice = advice_for(failure);
@@ -216,9 +222,16 @@ void OdbcSource::Impl::run(const detail::PreparedQuery &query,
                            DriverFamily family) {
     try {
         statement = std::make_unique<detail::OdbcStatement>(connection);
-        if (!statement->set_query_timeout(query_timeout))
+        const bool own_timeout = !detail::honours_query_timeout(family);
+        if (own_timeout && query_timeout > 0)
+            log("the driver ignores SQL_ATTR_QUERY_TIMEOUT: the connector cancels the query "
+                "itself if its first row has not come within " +
+                std::to_string(query_timeout) + " s");
+        else if (!statement->set_query_timeout(query_timeout))
             log("the driver did not accept a query timeout of " + std::to_string(query_timeout) +
                 " s");
+        watch = std::make_unique<detail::StatementWatch>(statement->native(),
+                                                         own_timeout ? query_timeout : 0);
         statement->prepare(query.sql, detail::uses_narrow_text(family));
         SQLUSMALLINT number = 0;
         for (const auto p : query.parameters)
@@ -301,7 +314,9 @@ const std::vector<Column> &OdbcSource::columns() const {
 
 bool OdbcSource::next(Row &row) {
     try {
-        if (!impl_->reader->next(row.values))
+        const bool more = impl_->reader->next(row.values);
+        impl_->watch->first_row();
+        if (!more)
             return false;
     } catch (const OdbcError &e) {
         impl_->fail(e, OdbcPhase::Query,

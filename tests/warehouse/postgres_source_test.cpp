@@ -1,4 +1,5 @@
 #include "core/error.hpp"
+#include "core/interrupt.hpp"
 #include "odbc_fixture.hpp"
 #include "support/test_env.hpp"
 #include "warehouse/connection_string.hpp"
@@ -10,6 +11,7 @@
 #include <fstream>
 #include <limits>
 #include <sstream>
+#include <thread>
 
 using namespace connector;
 using namespace connector::test;
@@ -382,4 +384,23 @@ TEST_CASE("OdbcSource (PostgreSQL): the Chinook sample reads with accented names
     REQUIRE(invoices.rows.size() == 1);
     CHECK(to_iso8601(as<Timestamp>(invoices.rows[0].values[0])) == "2021-01-01T00:00:00Z");
     CHECK(as<Decimal>(invoices.rows[0].values[1]).digits == "1.98");
+}
+
+TEST_CASE("OdbcSource (PostgreSQL): a stop request cancels a running query",
+          "[warehouse][integration]") {
+    reset_stop();
+    std::thread stopper([] {
+        std::this_thread::sleep_for(std::chrono::milliseconds(300));
+        request_stop();
+    });
+    bool interrupted = false;
+    try {
+        read_all(options_for(pg_connection()), "SELECT pg_sleep(30) AS slept");
+    } catch (const InterruptedError &e) {
+        interrupted = true;
+        CHECK_THAT(e.what(), Catch::Contains("cancelled"));
+    }
+    stopper.join();
+    reset_stop();
+    CHECK(interrupted);
 }

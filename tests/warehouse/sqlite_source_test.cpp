@@ -1,4 +1,5 @@
 #include "core/error.hpp"
+#include "core/interrupt.hpp"
 #include "odbc_fixture.hpp"
 #include "support/temp_dir.hpp"
 #include "support/test_env.hpp"
@@ -13,6 +14,7 @@
 #include <cmath>
 #include <cstdlib>
 #include <fstream>
+#include <thread>
 #include <unistd.h>
 
 using namespace connector;
@@ -552,4 +554,42 @@ TEST_CASE("OdbcSource (SQLite): a dotted alias on a table column keeps its whole
     CHECK(joined.columns[2].name == "unique_id");
     REQUIRE(joined.rows.size() == 1);
     CHECK(as<Decimal>(joined.rows[0].values[1]).digits == "9.5");
+}
+
+namespace {
+// A query SQLite works on for ever before its first row.
+constexpr const char *endless_query =
+    "WITH RECURSIVE r(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM r) "
+    "SELECT count(*) AS n FROM r";
+} // namespace
+
+TEST_CASE("OdbcSource (SQLite): the query timeout cancels a query whose first row does not come",
+          "[warehouse][integration]") {
+    // NOTE(sqliteodbc 0.9998): the driver ignores SQL_ATTR_QUERY_TIMEOUT; the connector cancels.
+    auto options = options_for(sqlite_connection(":memory:"));
+    options.query_timeout_seconds = 1;
+    const auto error = expect_odbc_error(options, endless_query);
+    CHECK(error.failure() == OdbcFailure::Timeout);
+    CHECK_THAT(error.what(), Catch::Contains("--query-timeout") &&
+                                 Catch::Contains("query timeout: 1 s") &&
+                                 Catch::Contains("interrupted"));
+}
+
+TEST_CASE("OdbcSource (SQLite): a stop request cancels a running query",
+          "[warehouse][integration]") {
+    reset_stop();
+    std::thread stopper([] {
+        std::this_thread::sleep_for(std::chrono::milliseconds(300));
+        request_stop();
+    });
+    bool interrupted = false;
+    try {
+        read_all(options_for(sqlite_connection(":memory:")), endless_query);
+    } catch (const InterruptedError &e) {
+        interrupted = true;
+        CHECK_THAT(e.what(), Catch::Contains("cancelled") && Catch::Contains("stopping"));
+    }
+    stopper.join();
+    reset_stop();
+    CHECK(interrupted);
 }

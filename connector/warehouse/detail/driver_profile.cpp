@@ -115,6 +115,11 @@ result_column_name(DriverFamily family, const std::string &name, const std::stri
     return name;
 }
 
+bool honours_query_timeout(DriverFamily family) {
+    // NOTE(sqliteodbc 0.9998): the attribute is stored and never used.
+    return family != DriverFamily::Sqlite;
+}
+
 bool uses_narrow_text(DriverFamily family) {
     return family == DriverFamily::Sqlite;
 }

@@ -48,6 +48,10 @@ bool uses_narrow_text(DriverFamily family);
 std::string
 result_column_name(DriverFamily family, const std::string &name, const std::string &table_name);
 
+/// False for drivers that accept SQL_ATTR_QUERY_TIMEOUT and ignore it (SQLite ODBC): the
+/// connector then enforces --query-timeout itself, until the first row arrives.
+bool honours_query_timeout(DriverFamily family);
+
 /// True when the driver converts values to C types lossily or silently (SQLite ODBC turns text
 /// in an INTEGER column into NULL and 2.5 into 2), so every value is read as text and parsed.
 bool reads_values_as_text(DriverFamily family);
