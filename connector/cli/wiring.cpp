@@ -9,6 +9,10 @@
 #include "mapping/mapping_spec.hpp"
 #include "warehouse/odbc_source.hpp"
 
+#include <cerrno>
+#include <cstdlib>
+#include <cstring>
+#include <filesystem>
 #include <fstream>
 #include <iterator>
 
@@ -108,11 +112,32 @@ Wiring wire(const RunOptions &options, const std::string &sql_text, sync::RunObs
         emit(log, sync::LogLevel::Info, "lock_wait",
              "waiting up to " + std::to_string(options.wait_lock_seconds) +
                  " s if another run of sync " + w.sync_name + " holds the ledger");
-    w.ledger =
-        std::make_unique<ledger::SqliteLedger>(w.ledger_path, w.sync_name, options.target, open);
+    std::string open_path = w.ledger_path;
+    std::error_code ec;
+    if (options.dry_run && !std::filesystem::exists(w.ledger_path, ec)) {
+        // Nothing to compare with, and a dry run must leave no file behind: an empty ledger in
+        // a private temporary folder stands in for the one the real run will create.
+        std::string pattern = (std::filesystem::temp_directory_path(ec) / "connector-dry-XXXXXX");
+        if (mkdtemp(pattern.data()) == nullptr)
+            throw LedgerError("cannot create a temporary folder for the dry run's empty ledger: " +
+                              std::string(std::strerror(errno)));
+        w.dry_run_ledger_dir = ScratchDir(pattern);
+        open_path = pattern + "/ledger.sqlite";
+        emit(log, sync::LogLevel::Info, "ledger_missing",
+             "no ledger at " + w.ledger_path +
+                 " yet: the dry run compares with an empty one and creates nothing");
+    }
+    w.ledger = std::make_unique<ledger::SqliteLedger>(open_path, w.sync_name, options.target, open);
     w.stages.ledger = w.ledger.get();
     w.stages.observer = &log;
     return w;
+}
+
+ScratchDir::~ScratchDir() {
+    if (path_.empty())
+        return;
+    std::error_code ec;
+    std::filesystem::remove_all(path_, ec);
 }
 
 } // namespace connector::cli

@@ -7,14 +7,37 @@
 
 #include <memory>
 #include <string>
+#include <utility>
 
 namespace connector::cli {
 
 /// The concrete stages of one run: the only place that names the modules' classes.
+/// A folder removed with everything in it when this goes (moves hand it over).
+class ScratchDir {
+  public:
+    ScratchDir() = default;
+    explicit ScratchDir(std::string path) : path_(std::move(path)) {}
+    ScratchDir(ScratchDir &&other) noexcept : path_(std::move(other.path_)) { other.path_.clear(); }
+    ScratchDir &operator=(ScratchDir &&other) noexcept {
+        std::swap(path_, other.path_);
+        return *this;
+    }
+    ScratchDir(const ScratchDir &) = delete;
+    ScratchDir &operator=(const ScratchDir &) = delete;
+    ~ScratchDir();
+    const std::string &path() const noexcept { return path_; }
+
+  private:
+    std::string path_;
+};
+
 struct Wiring {
     std::string ledger_path;
     std::string sync_name;
     std::string warehouse; ///< the DSN or the connection string with secrets redacted
+    /// A dry run with no ledger yet works on an empty one here, so it creates nothing; declared
+    /// before the ledger, so the ledger is closed first.
+    ScratchDir dry_run_ledger_dir;
     std::unique_ptr<Ledger> ledger;
     sync::Stages stages;
 };

@@ -10,6 +10,7 @@
 #include <catch2/catch.hpp>
 
 #include <ctime>
+#include <filesystem>
 #include <sstream>
 
 using namespace connector::e2e;
@@ -69,6 +70,12 @@ TEST_CASE("End to end: a dry run prints the plan, sends nothing and leaves the l
     CHECK_THAT(dry.out, Catch::Contains("nothing was sent and the ledger is unchanged"));
     CHECK(shop.report()->getArray("plan_samples")->size() > 0);
     CHECK(fake_requests(shop.fake.state(false)) == 0);
+    // There was no ledger yet: the dry run compared with an empty one and created none (no
+    // file, no folder, no lock file).
+    CHECK_THAT(dry.err, Catch::Contains("creates nothing"));
+    for (const auto &entry :
+         std::filesystem::directory_iterator(std::filesystem::path(shop.ledger).parent_path()))
+        CHECK(entry.path().filename().string().rfind("ledger.sqlite", 0) == std::string::npos);
 
     // The ledger did not learn anything: a real run still sends all ten.
     const Result real = run(shop.args("vip_customers", "klaviyo_profiles"), shop.key());
