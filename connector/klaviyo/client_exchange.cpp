@@ -90,7 +90,7 @@ void KlaviyoClient::Impl::auth_failure(Endpoint endpoint,
             "; check the key and that it is a private key with the scopes " +
             required_scopes(send_endpoint()) +
             (target == Target::Profiles && options.api_mode == ApiMode::Bulk
-                 ? std::string(" (and profiles:read to follow import jobs)")
+                 ? std::string(" (and profiles:read and lists:read to follow import jobs)")
                  : std::string());
     throw AuthError(clean(what));
 }
