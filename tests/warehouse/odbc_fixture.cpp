@@ -1,5 +1,7 @@
 #include "odbc_fixture.hpp"
 
+#include "core/error.hpp"
+#include "core/interrupt.hpp"
 #include "support/test_env.hpp"
 #include "warehouse/detail/odbc_connection.hpp"
 
@@ -11,6 +13,7 @@
 #include <memory>
 #include <random>
 #include <stdexcept>
+#include <thread>
 #include <unistd.h>
 
 namespace connector::test {
@@ -23,6 +26,25 @@ warehouse::ConnectionOptions options_for(const std::string &connection_string,
     if (log)
         options.verbose_log = [log](const std::string &line) { log->push_back(line); };
     return options;
+}
+
+std::string message_when_stopped(const warehouse::ConnectionOptions &options,
+                                 const std::string &sql) {
+    reset_stop();
+    std::thread stopper([] {
+        std::this_thread::sleep_for(std::chrono::milliseconds(300));
+        request_stop();
+    });
+    std::string message;
+    try {
+        read_all(options, sql);
+    } catch (const InterruptedError &e) {
+        message = e.what();
+    } catch (...) {
+    }
+    stopper.join();
+    reset_stop();
+    return message;
 }
 
 QueryResult read_all(const warehouse::ConnectionOptions &options,

@@ -24,6 +24,12 @@ QueryResult read_all(const warehouse::ConnectionOptions &options,
                      const std::string &sql,
                      const QueryParams &params = {});
 
+/// Runs `sql` (a query that takes longer than a second) and asks the run to stop 300 ms into
+/// it; returns the InterruptedError's message, or "" when the query ended any other way. The
+/// stop flag is clear before and after.
+std::string message_when_stopped(const warehouse::ConnectionOptions &options,
+                                 const std::string &sql);
+
 /// A name no parallel test uses: prefix_<pid>_<counter>_<random>, lower case.
 std::string unique_name(const std::string &prefix);
 
