@@ -8,6 +8,7 @@
 
 #include <array>
 #include <cctype>
+#include <cstdint>
 #include <set>
 
 namespace connector::mapping {
@@ -66,42 +67,59 @@ bool looks_e164(std::string_view t) {
     return true;
 }
 
-// Which country calling codes (1 to 999) are assigned, asked once: libphonenumber builds a
-// list of regions on every GetRegionCodeForCountryCode call, which was a third of the time
-// of mapping a profile with a phone.
-const std::array<bool, 1000> &assigned_calling_codes(const PhoneNumberUtil &util) {
-    static const std::array<bool, 1000> assigned = [&util] {
-        std::array<bool, 1000> a{};
+// National significant numbers are at most 17 digits long (ITU-T E.164 allows 15 in all).
+constexpr std::size_t max_national_length = 17;
+
+// For each country calling code (1 to 999), whether it is assigned and which lengths of
+// national number its plan allows, asked of libphonenumber once. IsPossibleNumber depends only
+// on those two (for a number without leading zeros), and libphonenumber builds a list of regions
+// on every call, which was a third of the time of mapping a profile with a phone.
+struct CallingCode {
+    bool assigned = false;
+    std::array<bool, max_national_length + 1> possible_length{};
+};
+
+const std::array<CallingCode, 1000> &calling_codes(const PhoneNumberUtil &util) {
+    static const std::array<CallingCode, 1000> codes = [&util] {
+        std::array<CallingCode, 1000> a{};
         for (int cc = 1; cc < 1000; ++cc) {
             std::string region;
             util.GetRegionCodeForCountryCode(cc, &region);
-            a[static_cast<std::size_t>(cc)] = region != "ZZ";
+            CallingCode &code = a[static_cast<std::size_t>(cc)];
+            code.assigned = region != "ZZ";
+            if (!code.assigned)
+                continue;
+            std::uint64_t national = 1; // 1, 10, 100, ...: a number of each length
+            for (std::size_t len = 1; len <= max_national_length; ++len, national *= 10) {
+                PhoneNumber number;
+                number.set_country_code(cc);
+                number.set_national_number(national);
+                code.possible_length[len] = util.IsPossibleNumber(number);
+            }
         }
         return a;
     }();
-    return assigned;
+    return codes;
 }
 
 // The fast path for numbers already in E.164. Full validation (Parse + IsValidNumber) costs
 // about 27 us a number, which alone would cap a sync of unique phones near 35k rows/s; a number
 // already in E.164 only needs its country code to exist and its length to fit that country's
-// plan (IsPossibleNumber, about 3 us). A number that fails here takes the full path, which
-// explains the failure. See docs/mapping.md ("Phones").
+// plan (what IsPossibleNumber checks, looked up in the table above). A number that fails here
+// takes the full path, which explains the failure. See docs/mapping.md ("Phones").
 bool accept_e164(const PhoneNumberUtil &util, std::string_view t) {
     // Country calling codes are prefix-free: at most one of the 1-3 digit prefixes is assigned.
-    const std::array<bool, 1000> &assigned = assigned_calling_codes(util);
+    const std::array<CallingCode, 1000> &codes = calling_codes(util);
     int cc = 0;
     for (std::size_t len = 1; len <= 3; ++len) {
         cc = cc * 10 + (t[len] - '0');
-        if (!assigned[static_cast<std::size_t>(cc)])
+        const CallingCode &code = codes[static_cast<std::size_t>(cc)];
+        if (!code.assigned)
             continue;
         const std::string_view national = t.substr(1 + len);
         if (national.empty() || national[0] == '0')
             return false; // leading zeros (e.g. Italy) need the full parser's flags
-        PhoneNumber number;
-        number.set_country_code(cc);
-        number.set_national_number(std::stoull(std::string(national)));
-        return util.IsPossibleNumber(number);
+        return national.size() <= max_national_length && code.possible_length[national.size()];
     }
     return false;
 }
