@@ -671,7 +671,11 @@ MapResult JsonMapper::map(const Row &row) {
         else if (!std::holds_alternative<Null>(v))
             return p.reject(i, "invalid_phone",
                             std::string("phone number is a ") + type_name(v) + " value, not text");
-        if (text) {
+        // A number already in E.164 is a table lookup; others go through the cache.
+        const std::string_view as_is = text ? PhoneNormalizer::as_is_e164(*text) : "";
+        if (!as_is.empty()) {
+            p.phone.assign(as_is);
+        } else if (text) {
             p.phone_cache_key.assign(p.country);
             p.phone_cache_key += '\x1f';
             p.phone_cache_key += *text;

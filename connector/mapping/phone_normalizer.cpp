@@ -126,6 +126,13 @@ bool accept_e164(const PhoneNumberUtil &util, std::string_view t) {
 
 } // namespace
 
+std::string_view PhoneNormalizer::as_is_e164(std::string_view text) {
+    const std::string_view t = trim(text);
+    if (looks_e164(t) && accept_e164(*PhoneNumberUtil::GetInstance(), t))
+        return t;
+    return {};
+}
+
 std::string PhoneNormalizer::known_region(std::string_view code) {
     std::string upper;
     for (const char c : trim(code))
@@ -149,9 +156,9 @@ PhoneResult PhoneNormalizer::normalise(std::string_view text,
     const std::string parse_region = used.empty() ? "ZZ" : used;
 
     const PhoneNumberUtil &util = *PhoneNumberUtil::GetInstance();
-    if (looks_e164(t) && accept_e164(util, t)) {
+    if (const std::string_view e164 = as_is_e164(t); !e164.empty()) {
         result.status = PhoneResult::Status::Ok;
-        result.e164 = std::string(t);
+        result.e164 = std::string(e164);
         return result;
     }
     std::string input(t);

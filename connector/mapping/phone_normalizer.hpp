@@ -29,6 +29,11 @@ class PhoneNormalizer {
                           std::string_view region,
                           const std::string &fallback_region) const;
 
+    /// `text` without surrounding blanks when it is already a number in E.164 that the fast path
+    /// accepts (what normalise would return unchanged, whatever the region), else empty. A table
+    /// lookup: cheaper than any cache of normalise's results.
+    static std::string_view as_is_e164(std::string_view text);
+
     /// The upper-case region when libphonenumber knows `code` ("us" -> "US"), else "".
     static std::string known_region(std::string_view code);
 };
