@@ -27,6 +27,10 @@ constexpr const char *leftovers_dry_sql =
 // which would read rows in key order, one page each).
 constexpr const char *gone_where = " FROM records WHERE +sync_id = ?1 AND last_run >= ?2 ";
 
+// A set of records named by a JSON array of ids bound as ?1: SQLite walks the array and looks
+// each id up by rowid (one statement for a whole request instead of one per record).
+constexpr const char *in_ids = " WHERE id IN (SELECT value FROM json_each(?1))";
+
 std::string sql(const char *a, const char *b, const char *c = "") {
     return std::string(a) + b + c;
 }
@@ -42,6 +46,11 @@ LedgerStatements::LedgerStatements(Database &db)
       insert_record(db,
                     "INSERT INTO records (sync_id, key, hash, state, first_run, last_run) "
                     "VALUES (?1, ?2, ?3, 1, ?4, ?4)"),
+      // The first try for a key that is probably new (the previous one was): one index probe
+      // instead of a lookup and then an insert.
+      insert_if_new(db,
+                    "INSERT INTO records (sync_id, key, hash, state, first_run, last_run) "
+                    "VALUES (?1, ?2, ?3, 1, ?4, ?4) ON CONFLICT (sync_id, key) DO NOTHING"),
       update_resend(db,
                     "UPDATE records SET state = 1, "
                     "attempts = CASE WHEN hash = ?2 THEN attempts ELSE 0 END, "
@@ -65,15 +74,16 @@ LedgerStatements::LedgerStatements(Database &db)
                       "example_column, example_key, example_message) "
                       "VALUES (?1, ?2, 1, ?3, ?4, ?5, ?6) "
                       "ON CONFLICT (run_id, code) DO UPDATE SET count = count + 1"),
-      // By id (found by the diff, or find_id): a rowid lookup instead of the key index.
-      mark_in_flight(db, "UPDATE records SET state = 2, attempts = attempts + 1 WHERE id = ?1"),
+      // By id (found by the diff, or find_id): rowid lookups instead of the key index.
+      mark_in_flight_ids(
+          db, sql("UPDATE records SET state = 2, attempts = attempts + 1", in_ids).c_str()),
       insert_in_flight(db,
                        "INSERT INTO records (sync_id, key, hash, state, attempts, first_run, "
                        "last_run) VALUES (?1, ?2, ?3, 2, 1, ?4, ?4)"),
       insert_job(db,
                  "INSERT OR REPLACE INTO jobs (sync_id, job_id, run_id, submitted_at) "
                  "VALUES (?1, ?2, ?3, ?4)"),
-      link_job(db, "UPDATE records SET job_id = ?2 WHERE id = ?1"),
+      link_job_ids(db, sql("UPDATE records SET job_id = ?2", in_ids).c_str()),
       delete_job(db, "DELETE FROM jobs WHERE sync_id = ?1 AND job_id = ?2"),
       open_jobs(db, "SELECT job_id FROM jobs WHERE sync_id = ?1 ORDER BY submitted_at, job_id"),
       // INDEXED BY: without it, ORDER BY key tempts SQLite into walking every key of the sync.
@@ -82,10 +92,14 @@ LedgerStatements::LedgerStatements(Database &db)
                "AND job_id = ?2 AND state = 2 AND job_id IS NOT NULL ORDER BY key"),
       find_id(db, "SELECT id FROM records WHERE sync_id = ?1 AND key = ?2"),
       // By id: UPDATE ... RETURNING would cost a temporary table per call.
-      outcome_sent(db,
-                   "UPDATE records SET state = 4, last_sent_run = ?2, error_code = NULL, "
-                   "error_message = NULL WHERE id = ?1"),
-      delete_payload(db, "DELETE FROM payloads WHERE record_id = ?1"),
+      outcome_sent_ids(db,
+                       sql("UPDATE records SET state = 4, last_sent_run = ?2, error_code = NULL, "
+                           "error_message = NULL",
+                           in_ids)
+                           .c_str()),
+      delete_payload_ids(db,
+                         "DELETE FROM payloads WHERE record_id IN "
+                         "(SELECT value FROM json_each(?1))"),
       outcome_error(db,
                     "UPDATE records SET state = ?2, error_code = ?3, error_message = ?4 "
                     "WHERE id = ?1"),

@@ -12,6 +12,7 @@ struct LedgerStatements {
     // diff
     Statement select_record;    ///< sync, key -> id, hash, state, last_run, ever sent, in open job
     Statement insert_record;    ///< sync, key, hash, run -> new pending record
+    Statement insert_if_new;    ///< sync, key, hash, run -> new pending record, or no change
     Statement update_resend;    ///< id, hash, run: pending again with this hash
     Statement save_payload;     ///< record id, profile, event
     Statement touch_seen;       ///< id, run: seen in this run, nothing else changes
@@ -23,17 +24,17 @@ struct LedgerStatements {
     Statement count_rejection; ///< run, code, row, column, key, message
 
     // delivery
-    Statement mark_in_flight;   ///< id
-    Statement insert_in_flight; ///< sync, key, hash, run -> a record sent without a diff
-    Statement insert_job;       ///< sync, job, run, submitted at
-    Statement link_job;         ///< id, job
-    Statement delete_job;       ///< sync, job
-    Statement open_jobs;        ///< sync -> job ids
-    Statement job_keys;         ///< sync, job -> keys still in flight
-    Statement find_id;          ///< sync, key -> id
-    Statement outcome_sent;     ///< id, run
-    Statement delete_payload;   ///< record id
-    Statement outcome_error;    ///< id, state, code, message
+    Statement mark_in_flight_ids; ///< JSON array of ids: in flight, attempts + 1
+    Statement insert_in_flight;   ///< sync, key, hash, run -> a record sent without a diff
+    Statement insert_job;         ///< sync, job, run, submitted at
+    Statement link_job_ids;       ///< JSON array of ids, job
+    Statement delete_job;         ///< sync, job
+    Statement open_jobs;          ///< sync -> job ids
+    Statement job_keys;           ///< sync, job -> keys still in flight
+    Statement find_id;            ///< sync, key -> id
+    Statement outcome_sent_ids;   ///< JSON array of ids, run
+    Statement delete_payload_ids; ///< JSON array of record ids
+    Statement outcome_error;      ///< id, state, code, message
 
     // leftovers and gone
     Statement leftovers;      ///< sync, after id, limit, run -> id, key, hash, profile, event

@@ -81,6 +81,25 @@ const std::string &prepare_file(const std::string &path, const std::string &sync
     return path;
 }
 
+// Record ids as a JSON array, bound to the statements that take a set of records at once.
+class IdList {
+  public:
+    void add(std::int64_t id) {
+        text_ += text_.empty() ? '[' : ',';
+        text_ += std::to_string(id);
+    }
+    bool empty() const noexcept { return text_.empty(); }
+    // The array; valid until the list changes.
+    const std::string &json() {
+        if (!text_.empty() && text_.back() != ']')
+            text_ += ']';
+        return text_;
+    }
+
+  private:
+    std::string text_;
+};
+
 void check_run_status(const std::string &status) {
     for (const char *known : {"success", "partial", "limited", "failed", "interrupted"}) {
         if (status == known)
@@ -154,6 +173,8 @@ class SqliteLedger::Impl {
         }
         run_open_ = true;
         sending_.clear();
+        open_jobs_.clear();
+        last_was_new_ = false;
         start.run_id = run_id_;
         return start;
     }
@@ -306,6 +327,7 @@ class SqliteLedger::Impl {
         }
         run_open_ = false;
         sending_.clear();
+        open_jobs_.clear();
     }
 
     void on_in_flight(const std::vector<const Record *> &records) {
@@ -314,9 +336,10 @@ class SqliteLedger::Impl {
         if (dry_run_ || records.empty())
             return;
         Transaction txn(db_);
+        IdList known;
         for (const Record *r : records) {
             if (const std::int64_t id = id_of(r->key)) {
-                s_->mark_in_flight.bind(1, id).run();
+                known.add(id);
                 continue;
             }
             // Sent without a diff (not the sync's way, but the record must be resendable).
@@ -329,6 +352,8 @@ class SqliteLedger::Impl {
             save_payload(id, *r);
             sending_.emplace(r->key, id);
         }
+        if (!known.empty())
+            s_->mark_in_flight_ids.bind(1, known.json()).run();
         txn.commit();
     }
 
@@ -343,14 +368,25 @@ class SqliteLedger::Impl {
             .bind(3, run_id_)
             .bind(4, now_unix_seconds())
             .run();
+        // A bulk job may run for minutes and many may be open at once: its records leave the
+        // key map, and the job keeps only their ids and key hashes (16 bytes a record), in the
+        // order of `keys`, for its outcomes to find them (see job_record_ids).
+        OpenJob &job = open_jobs_[job_id];
+        job.ids.clear();
+        job.key_hashes.clear();
+        job.ids.reserve(keys.size());
+        job.key_hashes.reserve(keys.size());
+        IdList linked;
         for (const std::string &key : keys) {
-            if (const std::int64_t id = id_of(key))
-                s_->link_job.bind(1, id).bind(2, job_id).run();
-            // A bulk job may run for minutes and many may be open at once: its records leave
-            // the map (their outcomes find them through the key index), so it stays as small
-            // as what the sink holds in memory.
+            const std::int64_t id = id_of(key);
+            if (id != 0)
+                linked.add(id);
+            job.ids.push_back(id);
+            job.key_hashes.push_back(std::hash<std::string>{}(key));
             sending_.erase(key);
         }
+        if (!linked.empty())
+            s_->link_job_ids.bind(1, linked.json()).bind(2, job_id).run();
         txn.commit();
     }
 
@@ -362,6 +398,7 @@ class SqliteLedger::Impl {
         Transaction txn(db_);
         s_->delete_job.bind(1, sync_id_).bind(2, job_id).run();
         txn.commit();
+        open_jobs_.erase(job_id);
     }
 
     void on_outcomes(const std::vector<RecordOutcome> &outcomes) {
@@ -370,14 +407,20 @@ class SqliteLedger::Impl {
         if (dry_run_ || outcomes.empty())
             return;
         Transaction txn(db_);
-        for (const RecordOutcome &o : outcomes) {
-            const std::int64_t id = id_of(o.key);
+        const OpenJob *job = job_reporting(outcomes);
+        IdList sent;
+        for (std::size_t i = 0; i < outcomes.size(); ++i) {
+            const RecordOutcome &o = outcomes[i];
+            std::int64_t id = 0;
+            if (job && job->key_hashes[i] == std::hash<std::string>{}(o.key))
+                id = job->ids[i];
+            if (id == 0)
+                id = id_of(o.key);
             sending_.erase(o.key); // an outcome is the end of this run's attempt
             if (id == 0)
                 continue; // not a record of this sync: nothing to record
             if (o.outcome == Outcome::Sent) {
-                s_->outcome_sent.bind(1, id).bind(2, run_id_).run();
-                s_->delete_payload.bind(1, id).run(); // sent: the payload is not needed
+                sent.add(id);
                 continue;
             }
             const std::string message = truncate_utf8(o.message, max_error_message);
@@ -388,6 +431,11 @@ class SqliteLedger::Impl {
                 .bind_or_null(3, o.code)
                 .bind_or_null(4, message)
                 .run();
+        }
+        if (!sent.empty()) {
+            const std::string &ids = sent.json();
+            s_->outcome_sent_ids.bind(1, ids).bind(2, run_id_).run();
+            s_->delete_payload_ids.bind(1, ids).run(); // sent: the payload is not needed
         }
         txn.commit();
     }
@@ -432,6 +480,11 @@ class SqliteLedger::Impl {
         db_.exec("PRAGMA temp_store = FILE", "set temp store");
         db_.exec("PRAGMA cache_size = -16384",
                  "set cache size"); // 16 MiB, whatever the ledger size
+        // A run rewrites each record's page several times within seconds (diffed, in flight,
+        // in a job, sent): a larger WAL (up to about 32 MiB between checkpoints instead of 4)
+        // copies each page back once for all of them. The WAL is cut back to that size after.
+        db_.exec("PRAGMA wal_autocheckpoint = 8000", "set checkpoint interval");
+        db_.exec("PRAGMA journal_size_limit = 33554432", "set WAL size limit");
         // A dry run remembers the keys it saw in the connection's temp schema (a temp file), not
         // in the ledger, so it writes nothing and holds no write lock.
         db_.exec("CREATE TEMP TABLE IF NOT EXISTS dry_seen (key TEXT PRIMARY KEY) WITHOUT ROWID",
@@ -542,6 +595,25 @@ class SqliteLedger::Impl {
         return found;
     }
 
+    struct OpenJob {
+        std::vector<std::int64_t> ids;       // 0 for a key the ledger did not know
+        std::vector<std::size_t> key_hashes; // std::hash of each key
+    };
+
+    // The open job whose records `outcomes` are, in the order the job was submitted with (how
+    // the sink reports a finished job), found by size and the first and last key; null when
+    // none. Each outcome still checks its own key's hash before it takes the job's id.
+    const OpenJob *job_reporting(const std::vector<RecordOutcome> &outcomes) const {
+        const std::size_t first = std::hash<std::string>{}(outcomes.front().key);
+        const std::size_t last = std::hash<std::string>{}(outcomes.back().key);
+        for (const auto &[id, job] : open_jobs_) {
+            if (job.ids.size() == outcomes.size() && job.key_hashes.front() == first &&
+                job.key_hashes.back() == last)
+                return &job;
+        }
+        return nullptr;
+    }
+
     // The id of `key` in this sync, 0 when unknown: from the records this run is sending, else
     // from the key index.
     std::int64_t id_of(const std::string &key) {
@@ -571,8 +643,22 @@ class SqliteLedger::Impl {
     static void bind_hash(Statement &q, int index, StoredHash &&hash) = delete;
 
     Decision diff_one(const Record &r) {
-        const std::optional<Lookup> found = lookup(r.key);
         const StoredHash hash = store_hash(r.hash);
+        if (last_was_new_) {
+            // Probably new: insert, and look the key up only if it was there after all.
+            Statement &q = s_->insert_if_new;
+            q.bind(1, sync_id_).bind(2, r.key).bind(4, run_id_);
+            bind_hash(q, 3, hash);
+            q.run();
+            if (db_.changes() == 1) {
+                const std::int64_t id = db_.last_insert_rowid();
+                save_payload(id, r);
+                sending_[r.key] = id;
+                return Decision::New;
+            }
+        }
+        const std::optional<Lookup> found = lookup(r.key);
+        last_was_new_ = !found;
         const Decision d = decide(found ? &found->stored : nullptr, hash.bytes, target_,
                                   options_.full_resync, options_.retry_failed);
         switch (d) {
@@ -640,6 +726,10 @@ class SqliteLedger::Impl {
     // the key index. Bounded by what the sink holds (back-pressure), emptied at each run's
     // start and end.
     std::unordered_map<std::string, std::int64_t> sending_;
+    // The bulk jobs this run submitted and that have not finished, by job id.
+    std::unordered_map<std::string, OpenJob> open_jobs_;
+    // Whether the last record diffed was new: then the next one probably is too (a first run).
+    bool last_was_new_ = false;
 };
 
 SqliteLedger::SqliteLedger(const std::string &path,
