@@ -4,13 +4,14 @@ namespace connector::ledger {
 namespace {
 
 // records.state codes (RecordState, table record_states): 1 pending, 2 in_flight,
-// 3 transient, 4 sent, 5 failed, 6 rejected. "state <= 3" (unsent) must match the partial
-// index records_unsent word for word for SQLite to use it.
+// 3 transient, 4 sent, 5 failed, 6 rejected; "state <= 3" is unsent.
 // A run reads and writes records in their stored order (id), close to the query's order.
+// Leftovers are found by scanning the records in id order from where the last page ended
+// ("+sync_id" keeps SQLite off the key index): one pass over the table per run, as gone().
 constexpr const char *leftovers_sql =
     "SELECT r.id, r.key, r.hash, p.profile, p.event FROM records r "
     "LEFT JOIN payloads p ON p.record_id = r.id "
-    "WHERE r.sync_id = ?1 AND r.state <= 3 AND r.id > ?2 "
+    "WHERE +r.sync_id = ?1 AND r.state <= 3 AND r.id > ?2 "
     "AND r.last_run <> ?4 "
     "AND (r.job_id IS NULL OR NOT EXISTS (SELECT 1 FROM jobs j WHERE j.sync_id = ?1 "
     "AND j.job_id = r.job_id)) ORDER BY r.id LIMIT ?3";
@@ -18,7 +19,7 @@ constexpr const char *leftovers_sql =
 constexpr const char *leftovers_dry_sql =
     "SELECT r.id, r.key, r.hash, p.profile, p.event FROM records r "
     "LEFT JOIN payloads p ON p.record_id = r.id "
-    "WHERE r.sync_id = ?1 AND r.state <= 3 AND r.id > ?2 "
+    "WHERE +r.sync_id = ?1 AND r.state <= 3 AND r.id > ?2 "
     "AND NOT EXISTS (SELECT 1 FROM temp.dry_seen s WHERE s.key = r.key) "
     "AND (r.job_id IS NULL OR NOT EXISTS (SELECT 1 FROM jobs j WHERE j.sync_id = ?1 "
     "AND j.job_id = r.job_id)) ORDER BY r.id LIMIT ?3";
@@ -86,10 +87,10 @@ LedgerStatements::LedgerStatements(Database &db)
       link_job_ids(db, sql("UPDATE records SET job_id = ?2", in_ids).c_str()),
       delete_job(db, "DELETE FROM jobs WHERE sync_id = ?1 AND job_id = ?2"),
       open_jobs(db, "SELECT job_id FROM jobs WHERE sync_id = ?1 ORDER BY submitted_at, job_id"),
-      // INDEXED BY: without it, ORDER BY key tempts SQLite into walking every key of the sync.
+      // Only after a crash or an interrupted run (a job left open): a scan in id order.
       job_keys(db,
-               "SELECT key FROM records INDEXED BY records_in_job WHERE sync_id = ?1 "
-               "AND job_id = ?2 AND state = 2 AND job_id IS NOT NULL ORDER BY key"),
+               "SELECT key FROM records WHERE +sync_id = ?1 AND job_id = ?2 AND state = 2 "
+               "ORDER BY key"),
       find_id(db, "SELECT id FROM records WHERE sync_id = ?1 AND key = ?2"),
       // By id: UPDATE ... RETURNING would cost a temporary table per call.
       outcome_sent_ids(db,
