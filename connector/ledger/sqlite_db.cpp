@@ -151,6 +151,15 @@ std::string Statement::column_bytes(int index) const {
                 : std::string();
 }
 
+void Statement::column_bytes(int index, std::string &out) const {
+    const void *data = sqlite3_column_blob(stmt_.get(), index);
+    const int size = sqlite3_column_bytes(stmt_.get(), index);
+    if (data)
+        out.assign(static_cast<const char *>(data), static_cast<std::size_t>(size));
+    else
+        out.clear();
+}
+
 bool Statement::column_is_blob(int index) const noexcept {
     return sqlite3_column_type(stmt_.get(), index) == SQLITE_BLOB;
 }

@@ -81,6 +81,8 @@ class Statement {
     std::string column_text(int index) const;
     /// The column's bytes, whether it holds text or a BLOB.
     std::string column_bytes(int index) const;
+    /// The same into `out`, which keeps its capacity.
+    void column_bytes(int index, std::string &out) const;
     bool column_is_blob(int index) const noexcept;
     bool column_is_null(int index) const noexcept;
 

@@ -29,6 +29,8 @@ constexpr std::int64_t leftover_page = 256;
 constexpr std::size_t max_error_message = 2000;
 // Other syncs of the same file commit small transactions; wait for them this long.
 constexpr int busy_timeout_ms = 30000;
+// The key -> id map of records in the sink holds up to a few bulk requests' worth: sized once.
+constexpr std::size_t sending_buckets = 32768;
 // Rejections are written in groups of this many (or sooner, before records are read).
 constexpr std::size_t rejection_buffer = 512;
 
@@ -173,6 +175,7 @@ class SqliteLedger::Impl {
         }
         run_open_ = true;
         sending_.clear();
+        sending_.reserve(sending_buckets);
         open_jobs_.clear();
         last_was_new_ = false;
         start.run_id = run_id_;
@@ -573,16 +576,16 @@ class SqliteLedger::Impl {
         StoredRecord stored;
     };
 
-    // Looks the key up; nullopt when unknown.
-    std::optional<Lookup> lookup(const std::string &key) {
+    // Looks the key up into the reused found_ (no allocation per record); null when unknown.
+    const Lookup *lookup(const std::string &key) {
         Statement &q = s_->select_record;
         ResetOnExit reset(q);
         q.bind(1, sync_id_).bind(2, key);
         if (!q.step())
-            return std::nullopt;
-        Lookup found;
+            return nullptr;
+        Lookup &found = found_;
         found.id = q.column_int(0);
-        found.stored.hash = q.column_bytes(1);
+        q.column_bytes(1, found.stored.hash);
         const std::int64_t code = q.column_int(2);
         const auto parsed = state_from_code(code);
         if (!parsed)
@@ -592,7 +595,7 @@ class SqliteLedger::Impl {
         found.stored.seen_in_this_run = q.column_int(3) == run_id_;
         found.stored.ever_sent = q.column_int(4) != 0;
         found.stored.in_open_job = q.column_int(5) != 0;
-        return found;
+        return &found;
     }
 
     struct OpenJob {
@@ -643,7 +646,8 @@ class SqliteLedger::Impl {
     static void bind_hash(Statement &q, int index, StoredHash &&hash) = delete;
 
     Decision diff_one(const Record &r) {
-        const StoredHash hash = store_hash(r.hash);
+        StoredHash &hash = hash_; // reused: no allocation per record
+        store_hash(r.hash, hash);
         if (last_was_new_) {
             // Probably new: insert, and look the key up only if it was there after all.
             Statement &q = s_->insert_if_new;
@@ -657,7 +661,7 @@ class SqliteLedger::Impl {
                 return Decision::New;
             }
         }
-        const std::optional<Lookup> found = lookup(r.key);
+        const Lookup *found = lookup(r.key);
         last_was_new_ = !found;
         const Decision d = decide(found ? &found->stored : nullptr, hash.bytes, target_,
                                   options_.full_resync, options_.retry_failed);
@@ -701,9 +705,10 @@ class SqliteLedger::Impl {
         s_->dry_mark_seen.bind(1, r.key).run();
         if (db_.changes() == 0)
             return Decision::Duplicate;
-        const std::optional<Lookup> found = lookup(r.key);
-        return decide(found ? &found->stored : nullptr, store_hash(r.hash).bytes, target_,
-                      options_.full_resync, options_.retry_failed);
+        const Lookup *found = lookup(r.key);
+        store_hash(r.hash, hash_);
+        return decide(found ? &found->stored : nullptr, hash_.bytes, target_, options_.full_resync,
+                      options_.retry_failed);
     }
 
     std::mutex mutex_; // one caller at a time: the run's thread and the sink's threads
@@ -728,6 +733,9 @@ class SqliteLedger::Impl {
     std::unordered_map<std::string, std::int64_t> sending_;
     // The bulk jobs this run submitted and that have not finished, by job id.
     std::unordered_map<std::string, OpenJob> open_jobs_;
+    // Scratch of diff_one, kept so that their strings keep their capacity.
+    Lookup found_;
+    StoredHash hash_;
     // Whether the last record diffed was new: then the next one probably is too (a first run).
     bool last_was_new_ = false;
 };

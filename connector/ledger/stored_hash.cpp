@@ -19,18 +19,29 @@ int hex_value(char c) noexcept {
 } // namespace
 
 StoredHash store_hash(const std::string &hash) {
-    if (hash.size() != sha256_hex_digits)
-        return StoredHash{hash, false};
-    std::string bytes(kept_bytes, '\0');
-    for (std::size_t i = 0; i < hash.size(); i += 2) {
-        const int hi = hex_value(hash[i]);
-        const int lo = hex_value(hash[i + 1]);
-        if (hi < 0 || lo < 0)
-            return StoredHash{hash, false};
-        if (i / 2 < kept_bytes)
-            bytes[i / 2] = static_cast<char>(hi * 16 + lo);
+    StoredHash out;
+    store_hash(hash, out);
+    return out;
+}
+
+void store_hash(const std::string &hash, StoredHash &out) {
+    out.binary = false;
+    if (hash.size() == sha256_hex_digits) {
+        out.bytes.resize(kept_bytes);
+        bool hex = true;
+        for (std::size_t i = 0; hex && i < hash.size(); i += 2) {
+            const int hi = hex_value(hash[i]);
+            const int lo = hex_value(hash[i + 1]);
+            hex = hi >= 0 && lo >= 0;
+            if (hex && i / 2 < kept_bytes)
+                out.bytes[i / 2] = static_cast<char>(hi * 16 + lo);
+        }
+        if (hex) {
+            out.binary = true;
+            return;
+        }
     }
-    return StoredHash{bytes, true};
+    out.bytes.assign(hash);
 }
 
 std::string restore_hash(const std::string &bytes, bool binary) {

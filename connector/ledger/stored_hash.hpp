@@ -14,6 +14,8 @@ struct StoredHash {
 
 /// The stored form of `hash`.
 StoredHash store_hash(const std::string &hash);
+/// The same into `out`, whose string keeps its capacity (the diff calls it for every record).
+void store_hash(const std::string &hash, StoredHash &out);
 
 /// The hash to put back into a Record read from the ledger: the stored text, or the hex of the
 /// stored bytes (32 digits: the kept prefix of the digest).
