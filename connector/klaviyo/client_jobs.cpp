@@ -147,8 +147,8 @@ void KlaviyoClient::Impl::poll_failed(const std::shared_ptr<PollJob> &job,
 void KlaviyoClient::Impl::record_import_error(PollJob &job, const ImportError &e) {
     std::optional<std::size_t> index;
     std::string field;
-    if (const auto it = job.index_of.find(e.key); !e.key.empty() && it != job.index_of.end())
-        index = it->second;
+    if (!e.key.empty())
+        index = job.index_of(e.key);
     const auto t = locate_pointer(e.error.pointer, profiles_items_pointer);
     if (t)
         field = t->field;

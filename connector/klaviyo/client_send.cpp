@@ -195,7 +195,6 @@ void KlaviyoClient::Impl::delivered(const std::shared_ptr<SendJob> &job, const H
         std::lock_guard<std::mutex> lock(listener_mutex);
         for (std::size_t i : job->active) {
             job->settled[i] = true;
-            poll->index_of.emplace(job->records[i].key, poll->keys.size());
             poll->keys.push_back(job->records[i].key);
         }
         listener.on_job_submitted(poll->id, poll->keys);

@@ -320,8 +320,6 @@ void KlaviyoClient::Impl::resume_job(const std::string &job_id,
     poll->keys = keys;
     poll->ordered = false;
     poll->interval = options.job_poll_interval;
-    for (std::size_t i = 0; i < keys.size(); ++i)
-        poll->index_of.emplace(keys[i], i);
     schedule(Task{nullptr, poll}, Clock::now());
 }
 
