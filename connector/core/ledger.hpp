@@ -4,6 +4,7 @@
 #include "sink.hpp"
 #include "value.hpp"
 
+#include <cstddef>
 #include <cstdint>
 #include <functional>
 #include <string>
@@ -58,6 +59,9 @@ struct RunCounts {
     std::uint64_t gone = 0;
 };
 
+/// How many rejections a ledger buffers at most before writing them (see record_rejection).
+inline constexpr std::size_t max_buffered_rejections = 4096;
+
 /// The state of one sync (the ledger port). One instance serves one sync (name + target) and
 /// holds its lock for its lifetime. The DeliveryListener half records what the sink reports.
 /// Every method throws LedgerError when the file cannot be read or written.
@@ -72,7 +76,11 @@ class Ledger : public DeliveryListener {
     /// Decides for each record of a batch (same order) and marks them seen in this run.
     /// A batch is written in one transaction.
     virtual std::vector<Decision> diff(const std::vector<Record> &batch) = 0;
-    /// Records a rejected row (state "rejected" when the rejection has a key).
+    /// Records a rejected row (state "rejected" when the rejection has a key). Buffered: the
+    /// next diff applies the buffered rejections between its records by row number, so the first
+    /// row with a key wins whether it was rejected or not. Once max_buffered_rejections are
+    /// buffered they are written as they stand, so a caller holding records back in a batch
+    /// diffs that batch before that many rejections pile up (a diff of no records writes them).
     virtual void record_rejection(const Rejection &rejection) = 0;
     /// Calls `fn` for every record left pending, in flight or transient by an earlier run and
     /// not seen in this run, with the payload stored when it was first sent. Streams: never

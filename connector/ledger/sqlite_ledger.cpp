@@ -31,8 +31,6 @@ constexpr std::size_t max_error_message = 2000;
 constexpr int busy_timeout_ms = 30000;
 // The key -> id map of records in the sink holds up to a few bulk requests' worth: sized once.
 constexpr std::size_t sending_buckets = 32768;
-// Rejections are written in groups of this many (or sooner, before records are read).
-constexpr std::size_t rejection_buffer = 512;
 
 std::int64_t now_unix_seconds() {
     return std::chrono::duration_cast<std::chrono::seconds>(
@@ -174,6 +172,7 @@ class SqliteLedger::Impl {
             txn.commit();
         }
         run_open_ = true;
+        pending_rejections_.clear();
         sending_.clear();
         sending_.reserve(sending_buckets);
         open_jobs_.clear();
@@ -210,10 +209,18 @@ class SqliteLedger::Impl {
         std::vector<Decision> decisions;
         decisions.reserve(batch.size());
         Transaction txn(db_, dry_run_ ? Transaction::Kind::Read : Transaction::Kind::Write);
-        if (!dry_run_)
-            flush_rejections();
-        for (const Record &record : batch)
+        // Rows in row order: the rejections buffered since the last batch go between its
+        // records by row number, so the first row with a key wins whether it was valid or not.
+        std::size_t next = 0;
+        for (const Record &record : batch) {
+            while (next < pending_rejections_.size() &&
+                   pending_rejections_[next].row_number < record.row_number)
+                apply_rejection(pending_rejections_[next++]);
             decisions.push_back(dry_run_ ? diff_dry(record) : diff_one(record));
+        }
+        for (; next < pending_rejections_.size(); ++next)
+            apply_rejection(pending_rejections_[next]); // rows after the whole batch
+        pending_rejections_.clear();
         txn.commit();
         return decisions;
     }
@@ -221,21 +228,15 @@ class SqliteLedger::Impl {
     void record_rejection(const Rejection &rejection) {
         std::lock_guard<std::mutex> guard(mutex_);
         require_run("record_rejection");
-        if (dry_run_) {
-            if (!rejection.key.empty())
-                s_->dry_mark_seen.bind(1, rejection.key).run();
-            return;
-        }
-        // Buffered: a result where every row is rejected must not cost a commit per row. The
-        // buffer is written before anything reads records, so a key it holds counts as seen.
+        // Buffered: a result where every row is rejected must not cost a commit per row, and
+        // the next diff applies them in row order with its records. The buffer is written
+        // before anything reads records, so a key it holds counts as seen. Full, it is written
+        // as it stands: right when no earlier row waits in the caller's batch (Ledger says so).
         Rejection r = rejection;
         r.message = truncate_utf8(r.message, max_error_message);
         pending_rejections_.push_back(std::move(r));
-        if (pending_rejections_.size() >= rejection_buffer) {
-            Transaction txn(db_);
-            flush_rejections();
-            txn.commit();
-        }
+        if (pending_rejections_.size() >= max_buffered_rejections)
+            flush_rejections_now();
     }
 
     void for_each_leftover(const std::function<void(const Record &)> &fn) {
@@ -312,6 +313,7 @@ class SqliteLedger::Impl {
         require_run("end_run");
         check_run_status(status);
         if (dry_run_) {
+            pending_rejections_.clear();
             db_.exec("DELETE FROM temp.dry_seen", "discard dry-run state");
         } else {
             Transaction txn(db_);
@@ -524,33 +526,42 @@ class SqliteLedger::Impl {
 
     void prepare() { s_.emplace(db_); }
 
-    // Writes the buffered rejections; the caller holds the mutex and a write transaction.
+    // Writes the buffered rejections; the caller holds the mutex and a transaction.
     void flush_rejections() {
-        for (const Rejection &r : pending_rejections_) {
-            s_->count_rejection.bind(1, run_id_)
-                .bind(2, r.code)
-                .bind(3, static_cast<std::int64_t>(r.row_number))
-                .bind(4, r.column)
-                .bind(5, r.key)
-                .bind(6, r.message)
-                .run();
-            if (r.key.empty())
-                continue;
-            s_->upsert_rejected.bind(1, sync_id_)
-                .bind(2, r.key)
-                .bind(3, run_id_)
-                .bind_or_null(4, r.code)
-                .bind_or_null(5, r.message)
-                .run();
-        }
+        for (const Rejection &r : pending_rejections_)
+            apply_rejection(r);
         pending_rejections_.clear();
+    }
+
+    // A dry run only remembers the key as seen (in its temp table).
+    void apply_rejection(const Rejection &r) {
+        if (dry_run_) {
+            if (!r.key.empty())
+                s_->dry_mark_seen.bind(1, r.key).run();
+            return;
+        }
+        s_->count_rejection.bind(1, run_id_)
+            .bind(2, r.code)
+            .bind(3, static_cast<std::int64_t>(r.row_number))
+            .bind(4, r.column)
+            .bind(5, r.key)
+            .bind(6, r.message)
+            .run();
+        if (r.key.empty())
+            return;
+        s_->upsert_rejected.bind(1, sync_id_)
+            .bind(2, r.key)
+            .bind(3, run_id_)
+            .bind_or_null(4, r.code)
+            .bind_or_null(5, r.message)
+            .run();
     }
 
     // For readers outside a write transaction (leftovers, gone).
     void flush_rejections_now() {
         if (pending_rejections_.empty())
             return;
-        Transaction txn(db_);
+        Transaction txn(db_, dry_run_ ? Transaction::Kind::Read : Transaction::Kind::Write);
         flush_rejections();
         txn.commit();
     }

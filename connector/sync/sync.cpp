@@ -316,6 +316,10 @@ void Sync::Run::read_query(const QueryParams &params) {
         options.limit = config_.limit;
         MappedRows rows(*source, *mapper, options);
         std::vector<MapResult> chunk;
+        // Rejections buffered in the ledger since the last diff: the next diff applies them
+        // between its records in row order; diffing before the ledger's buffer fills keeps
+        // that order (see Ledger::record_rejection; a diff of no records writes them).
+        std::size_t rejections_buffered = 0;
         // A stop request is seen between chunks: the thread reads no more, and the chunk in
         // hand (the rows read before the request, at most one chunk) is handled as read.
         while (rows.next(chunk)) {
@@ -323,14 +327,25 @@ void Sync::Run::read_query(const QueryParams &params) {
                 ++summary_.counts.rows_read;
                 ++sync_.rows_read_;
                 if (auto *rejection = std::get_if<Rejection>(&result)) {
+                    if (++rejections_buffered >= max_buffered_rejections / 2) {
+                        if (batch.empty()) {
+                            PhaseTimer timer(summary_.seconds.diff);
+                            ledger_.diff(batch);
+                        } else {
+                            flush(batch);
+                        }
+                        rejections_buffered = 0;
+                    }
                     on_rejection(*rejection);
                     continue;
                 }
                 auto &record = std::get<Record>(result);
                 on_warnings(record);
                 batch.push_back(std::move(record));
-                if (batch.size() >= config_.batch_size)
+                if (batch.size() >= config_.batch_size) {
                     flush(batch);
+                    rejections_buffered = 0;
+                }
             }
             if (stop_requested())
                 break;

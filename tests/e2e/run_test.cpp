@@ -11,6 +11,7 @@
 
 #include <ctime>
 #include <filesystem>
+#include <fstream>
 #include <sstream>
 
 using namespace connector::e2e;
@@ -325,4 +326,33 @@ TEST_CASE("End to end: with JSON logs an error before the run begins is a run_fa
     CHECK(o->getValue<std::string>("message") == message);
     CHECK(o->getValue<std::string>("run_id").size() == 25);
     CHECK(lines[1] == "connector: " + message);
+}
+
+TEST_CASE("End to end: the first row with a key wins even when a later row with that key is "
+          "rejected in the same batch",
+          "[e2e][integration]") {
+    // Row 1 is valid, row 2 repeats its key with a bad email: row 1 is sent and row 2 changes
+    // nothing (the rejection used to be written before the batch holding row 1 was diffed).
+    connector::test::TempDir dir;
+    fake_klaviyo::FakeKlaviyo fake;
+    const std::string db = dir.file("w.db");
+    create_sqlite(db, "CREATE TABLE c (n INTEGER, xid TEXT, email TEXT);"
+                      "INSERT INTO c VALUES (1, 'K1', 'good1@example.com'), (2, 'K1', 'bad'),"
+                      " (3, 'K2', 'good2@example.com');");
+    const std::string query = dir.file("race.sql");
+    {
+        std::ofstream out(query);
+        out << "SELECT xid AS external_id, email FROM c ORDER BY n\n";
+    }
+    const std::string ledger = dir.file("ledger.sqlite");
+    const Result r = run({"--query", query, "--target", "klaviyo_profiles", "--connection",
+                          "Driver=SQLite3;Database=" + db, "--ledger", ledger, "--klaviyo-url",
+                          fake.base_url(), "--ca-file", fake_klaviyo::FakeKlaviyo::ca_file()},
+                         {{"KLAVIYO_API_KEY", fake_klaviyo::test_api_key}});
+    INFO(r.both());
+    CHECK(r.exit_code == 5); // partial: one row rejected
+    CHECK(fake.state()->getValue<int>("profile_count") == 2);
+    const auto rows = sqlite_rows(ledger, "SELECT key, state FROM records ORDER BY key");
+    CHECK(rows ==
+          std::vector<std::vector<std::string>>{{"external_id:K1", "4"}, {"external_id:K2", "4"}});
 }

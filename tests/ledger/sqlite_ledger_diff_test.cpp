@@ -188,8 +188,9 @@ TEST_CASE("SqliteLedger: a keyed rejection is recorded and its key counts as see
     ledger.record_rejection(
         Rejection{7, "email", "invalid_email", "row 7, column email: 'x@'", "email:x@"});
     ledger.record_rejection(Rejection{8, "", "missing_identifier", "row 8: no identifier", ""});
-    CHECK(diff_keys(ledger, {"email:x@"}, "h1", Target::Profiles) ==
-          std::vector<Decision>{Decision::Duplicate});
+    Record later = make_record("email:x@", "h1", Target::Profiles);
+    later.row_number = 9; // after the rejected row 7: the first row with the key wins
+    CHECK(ledger.diff({later}) == std::vector<Decision>{Decision::Duplicate});
     ledger.end_run("partial", {});
     CHECK(state_of(path, "email:x@") == "rejected");
     CHECK(query_text(path, "SELECT error_code FROM records WHERE key = 'email:x@'") ==
@@ -213,6 +214,54 @@ TEST_CASE("SqliteLedger: a rejection never overwrites a record already diffed in
     ledger.record_rejection(Rejection{2, "phone", "invalid_phone", "bad phone", "k"});
     ledger.end_run("partial", {});
     CHECK(state_of(path, "k") == "pending");
+}
+
+TEST_CASE("SqliteLedger: rejections and records take effect in row order, not call order",
+          "[ledger][integration]") {
+    // The sync holds valid rows in a batch while it records the rejections that follow them;
+    // the batch is diffed later. A rejected row 2 must not win over a valid row 1 of its key.
+    test::TempDir dir;
+    const std::string path = dir.file("l.sqlite");
+    SECTION("a run") {
+        SqliteLedger ledger(path, "s", Target::Profiles, {});
+        ledger.begin_run(run_options(Target::Profiles));
+        std::vector<Record> batch;
+        for (std::uint64_t row : {1, 3, 5}) {
+            batch.push_back(make_record("k" + std::to_string(row), "h1", Target::Profiles));
+            batch.back().row_number = row;
+        }
+        batch[1].key = "k1"; // row 3 repeats row 1's key
+        ledger.record_rejection(Rejection{2, "email", "invalid_email", "bad", "k1"});
+        ledger.record_rejection(Rejection{4, "email", "invalid_email", "bad", "k5"});
+        ledger.record_rejection(Rejection{6, "email", "invalid_email", "bad", "k7"});
+        CHECK(ledger.diff(batch) ==
+              std::vector<Decision>{Decision::New, Decision::Duplicate, Decision::Duplicate});
+        ledger.end_run("partial", {});
+        CHECK(state_of(path, "k1") == "pending");  // row 1 won; rows 2 and 3 were duplicates
+        CHECK(state_of(path, "k5") == "rejected"); // row 4 came before row 5
+        CHECK(state_of(path, "k7") == "rejected"); // row 6, after the whole batch
+        CHECK(query_int(path, "SELECT SUM(count) FROM run_rejections") == 3);
+    }
+    SECTION("a dry run decides the same") {
+        {
+            SqliteLedger ledger(path, "s", Target::Profiles, {});
+            ledger.begin_run(run_options(Target::Profiles));
+            ledger.end_run("success", {});
+        }
+        SqliteLedger ledger(path, "s", Target::Profiles, {});
+        RunOptions options = run_options(Target::Profiles);
+        options.dry_run = true;
+        ledger.begin_run(options);
+        Record first = make_record("k1", "h1", Target::Profiles);
+        Record other = make_record("k5", "h1", Target::Profiles);
+        first.row_number = 1;
+        other.row_number = 5;
+        ledger.record_rejection(Rejection{2, "email", "invalid_email", "bad", "k1"});
+        ledger.record_rejection(Rejection{4, "email", "invalid_email", "bad", "k5"});
+        CHECK(ledger.diff({first, other}) ==
+              std::vector<Decision>{Decision::New, Decision::Duplicate});
+        ledger.end_run("success", {});
+    }
 }
 
 TEST_CASE("SqliteLedger: diff outside a run is refused", "[ledger][integration]") {

@@ -159,8 +159,9 @@ TEST_CASE("SqliteLedger: a dry run decides as a real run and leaves the file as 
     CHECK(ledger.gone(examples, 10) == 1);
     CHECK(examples == std::vector<std::string>{"c"});
     ledger.record_rejection(Rejection{9, "email", "invalid_email", "bad", "e"});
-    CHECK(diff_keys(ledger, {"e"}, "h1", Target::Profiles) ==
-          std::vector<Decision>{Decision::Duplicate});
+    Record later = make_record("e", "h1", Target::Profiles);
+    later.row_number = 10; // after the rejected row 9
+    CHECK(ledger.diff({later}) == std::vector<Decision>{Decision::Duplicate});
     ledger.on_in_flight({&batch[1]}); // ignored in a dry run
     ledger.on_outcomes({{"b", Outcome::Failed, "x", "y"}});
     ledger.end_run("success", {});

@@ -10,6 +10,7 @@
 #include "core/sink.hpp"
 #include "sync/run_observer.hpp"
 
+#include <algorithm>
 #include <functional>
 #include <map>
 #include <memory>
@@ -116,6 +117,7 @@ class FakeLedger : public Ledger {
     }
     std::vector<Decision> diff(const std::vector<Record> &batch) override {
         calls.push_back("diff:" + std::to_string(batch.size()));
+        buffered_rejections = 0;
         batch_sizes.push_back(batch.size());
         std::vector<Decision> out;
         for (const Record &r : batch) {
@@ -146,7 +148,12 @@ class FakeLedger : public Ledger {
         }
         return out;
     }
-    void record_rejection(const Rejection &rejection) override { rejections.push_back(rejection); }
+    void record_rejection(const Rejection &rejection) override {
+        rejections.push_back(rejection);
+        // How many rejections the ledger held when a diff came (see the sync's ordering test).
+        ++buffered_rejections;
+        max_buffered = std::max(max_buffered, buffered_rejections);
+    }
     void for_each_leftover(const std::function<void(const Record &)> &fn) override {
         calls.push_back("for_each_leftover");
         for (auto &kv : entries) {
@@ -225,6 +232,8 @@ class FakeLedger : public Ledger {
     std::map<std::string, std::vector<std::string>> jobs;
     std::vector<std::string> finished_jobs;
     std::vector<Rejection> rejections;
+    std::size_t buffered_rejections = 0; ///< since the last diff
+    std::size_t max_buffered = 0;        ///< the most buffered_rejections ever was
     std::vector<std::string> calls;
     std::vector<std::size_t> batch_sizes;
     std::vector<std::string> notices;

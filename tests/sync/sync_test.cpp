@@ -195,6 +195,26 @@ TEST_CASE("Sync: rejected rows are recorded, counted by reason with examples, an
     CHECK(logged[2].level == sync::LogLevel::Debug); // beyond the examples: debug only
 }
 
+TEST_CASE("Sync: a long run of rejections behind a pending batch never fills the ledger's "
+          "buffer, so rejections keep their row order",
+          "[sync]") {
+    // The ledger applies buffered rejections between the next diff's records by row number, and
+    // writes them as they stand once max_buffered_rejections are buffered: the sync must diff
+    // (its batch, or nothing) before that many pile up.
+    Harness h;
+    h.rows.push_back({"a", "1", ""});
+    for (std::size_t i = 0; i < max_buffered_rejections + 10; ++i)
+        h.rows.push_back({"", "x", ""});
+    h.rows.push_back({"b", "2", ""});
+    for (std::size_t i = 0; i < max_buffered_rejections + 10; ++i)
+        h.rows.push_back({"", "y", ""});
+    const RunSummary s = h.run();
+    CHECK(s.counts.rejected == 2 * (max_buffered_rejections + 10));
+    CHECK(s.counts.sent == 2);
+    CHECK(h.ledger.max_buffered < max_buffered_rejections);
+    CHECK(h.ledger.max_buffered > 0);
+}
+
 TEST_CASE("Sync: permanent and transient failures make the run partial, counted by reason",
           "[sync]") {
     Harness h;
