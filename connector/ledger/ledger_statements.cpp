@@ -87,10 +87,14 @@ LedgerStatements::LedgerStatements(Database &db)
       link_job_ids(db, sql("UPDATE records SET job_id = ?2", in_ids).c_str()),
       delete_job(db, "DELETE FROM jobs WHERE sync_id = ?1 AND job_id = ?2"),
       open_jobs(db, "SELECT job_id FROM jobs WHERE sync_id = ?1 ORDER BY submitted_at, job_id"),
-      // Only after a crash or an interrupted run (a job left open): a scan in id order.
+      // Only after a crash or an interrupted run (a job left open): one scan of the records
+      // for every open job at once, then one per job only for a job asked for twice.
       job_keys(db,
                "SELECT key FROM records WHERE +sync_id = ?1 AND job_id = ?2 AND state = 2 "
                "ORDER BY key"),
+      open_job_keys(db,
+                    "SELECT job_id, key FROM records WHERE +sync_id = ?1 AND state = 2 "
+                    "AND job_id IN (SELECT job_id FROM jobs WHERE sync_id = ?1) ORDER BY key"),
       find_id(db, "SELECT id FROM records WHERE sync_id = ?1 AND key = ?2"),
       // By id: UPDATE ... RETURNING would cost a temporary table per call.
       outcome_sent_ids(db,

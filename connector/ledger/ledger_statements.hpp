@@ -31,6 +31,7 @@ struct LedgerStatements {
     Statement delete_job;         ///< sync, job
     Statement open_jobs;          ///< sync -> job ids
     Statement job_keys;           ///< sync, job -> keys still in flight
+    Statement open_job_keys;      ///< sync -> job, key of every record waiting for an open job
     Statement find_id;            ///< sync, key -> id
     Statement outcome_sent_ids;   ///< JSON array of ids, run
     Statement delete_payload_ids; ///< JSON array of record ids

@@ -172,6 +172,7 @@ class SqliteLedger::Impl {
             txn.commit();
         }
         run_open_ = true;
+        open_job_keys_.reset();
         pending_rejections_.clear();
         sending_.clear();
         sending_.reserve(sending_buckets);
@@ -194,6 +195,21 @@ class SqliteLedger::Impl {
 
     std::vector<std::string> job_keys(const std::string &job_id) {
         std::lock_guard<std::mutex> guard(mutex_);
+        // The caller asks for every open job in turn: the first call reads the records of all
+        // of them in one scan (the records have no index by job), and each is handed out once.
+        if (!open_job_keys_) {
+            open_job_keys_.emplace();
+            Statement &all = s_->open_job_keys;
+            ResetOnExit reset(all);
+            all.bind(1, sync_id_);
+            while (all.step())
+                (*open_job_keys_)[all.column_text(0)].push_back(all.column_text(1));
+        }
+        if (const auto it = open_job_keys_->find(job_id); it != open_job_keys_->end()) {
+            std::vector<std::string> keys = std::move(it->second);
+            open_job_keys_->erase(it);
+            return keys;
+        }
         std::vector<std::string> keys;
         Statement &q = s_->job_keys;
         ResetOnExit reset(q);
@@ -743,6 +759,9 @@ class SqliteLedger::Impl {
     // the key index. Bounded by what the sink holds (back-pressure), emptied at each run's
     // start and end.
     std::unordered_map<std::string, std::int64_t> sending_;
+    // The keys of the open jobs' records, read by the first job_keys call and handed out once
+    // each; reset when a run begins.
+    std::optional<std::unordered_map<std::string, std::vector<std::string>>> open_job_keys_;
     // The bulk jobs this run submitted and that have not finished, by job id.
     std::unordered_map<std::string, OpenJob> open_jobs_;
     // Scratch of diff_one, kept so that their strings keep their capacity.

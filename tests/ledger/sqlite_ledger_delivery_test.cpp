@@ -125,6 +125,34 @@ TEST_CASE("SqliteLedger: leftovers stream in pages while the callback marks them
     CHECK(seen == batch.size());
 }
 
+TEST_CASE("SqliteLedger: the keys of several open jobs come from one read, each job its own",
+          "[ledger][integration]") {
+    test::TempDir dir;
+    const std::string path = dir.file("l.sqlite");
+    SqliteLedger ledger(path, "s", Target::Profiles, {});
+    ledger.begin_run(run_options(Target::Profiles));
+    std::vector<Record> batch;
+    for (const char *k : {"e", "d", "c", "b", "a", "f"})
+        batch.push_back(make_record(k, "h", Target::Profiles));
+    ledger.diff(batch);
+    ledger.on_in_flight({&batch[0], &batch[1], &batch[2], &batch[3], &batch[4], &batch[5]});
+    ledger.on_job_submitted("job-1", {"e", "c", "a"});
+    ledger.on_job_submitted("job-2", {"d", "b"});
+    ledger.on_job_submitted("job-3", {"f"});
+    ledger.on_outcomes({{"f", Outcome::Sent, "", ""}});
+    ledger.on_job_finished("job-3"); // finished and reported: not open any more
+    ledger.end_run("interrupted", {});
+
+    ledger.begin_run(run_options(Target::Profiles));
+    CHECK(ledger.open_jobs().size() == 2);
+    CHECK(ledger.job_keys("job-2") == std::vector<std::string>{"b", "d"});
+    CHECK(ledger.job_keys("job-1") == std::vector<std::string>{"a", "c", "e"});
+    // Asked again (and after an outcome): read afresh, not from what the first read kept.
+    ledger.on_outcomes({{"c", Outcome::Sent, "", ""}});
+    CHECK(ledger.job_keys("job-1") == std::vector<std::string>{"a", "e"});
+    ledger.end_run("success", {});
+}
+
 TEST_CASE("SqliteLedger: records waiting for an open job are resumed, not resent",
           "[ledger][integration]") {
     test::TempDir dir;
