@@ -36,8 +36,8 @@ for (const n of rows.map((r) => r.scale).filter((v, i, a) => a.indexOf(v) === i)
     const evFirst = find(`events first run ${n}`);
     const sdkEv = find(`node SDK events ${n}`);
     if (first) notes.push(`- ${fmt(n)} profiles: end to end ${fmt(rate(first.rows, first.wall))} rows/s`);
-    if (first && sdk) notes.push(`  - connector vs Node SDK script (profiles): ${fmt(sdk.wall / first.wall, 2)}x faster`);
-    if (evFirst && sdkEv) notes.push(`  - connector vs Node SDK script (events): ${fmt(sdkEv.wall / evFirst.wall, 2)}x faster`);
+    if (first && sdk) notes.push(`  - connector vs Node SDK script (profiles): ${fmt(sdk.wall / first.wall, 2)}x the script's rate`);
+    if (evFirst && sdkEv) notes.push(`  - connector vs Node SDK script (events): ${fmt(sdkEv.wall / evFirst.wall, 2)}x the script's rate`);
     if (rerun && sqlite) notes.push(`  - no-change rerun / sqlite3 JSON export: ${fmt(ratio(rerun, sqlite), 2)}x`);
     if (first) notes.push(`  - peak RSS first run: ${fmt(mb(first.rss_kb), 1)} MB`);
 }
