@@ -520,6 +520,12 @@ JsonMapper::JsonMapper(const MappingSpec &spec, Target target, const std::vector
     place_constants_before(1 << 30);
     if (p.phone_column >= 0)
         p.early.push_back(static_cast<std::size_t>(p.phone_column));
+    // The columns a record key comes from first (external_id wins a profile's key, unique_id is
+    // an event's), so a row rejected for its email still names its record.
+    std::stable_partition(p.early.begin(), p.early.end(), [&p](std::size_t i) {
+        const Role role = p.column_plans[i].role;
+        return role == Role::ExternalId || role == Role::UniqueId;
+    });
 
     if (!has_identifier)
         p.config_error("columns",
@@ -704,8 +710,10 @@ MapResult JsonMapper::map(const Row &row) {
         }
     }
     if (p.email.empty() && p.phone.empty() && p.external_id.empty()) {
+        std::vector<std::size_t> in_order = p.early;
+        std::sort(in_order.begin(), in_order.end());
         std::string checked;
-        for (const std::size_t i : p.early)
+        for (const std::size_t i : in_order)
             if (p.column_plans[i].role != Role::UniqueId)
                 checked += (checked.empty() ? "" : ", ") + p.columns[i].name;
         return p.reject(

@@ -110,6 +110,30 @@ TEST_CASE("JsonMapper: an invalid email rejects the row naming the column", "[ma
     CHECK(expect_rejection(mapper.map(row_of({Null{}, std::int64_t{5}}))).code == "invalid_email");
 }
 
+TEST_CASE("JsonMapper: a rejected row carries its key whatever the order of the columns",
+          "[mapping]") {
+    // The email column comes before the key's own column: the key is still read first.
+    mapping::JsonMapper profiles(default_mapping(), Target::Profiles,
+                                 columns_named({"Email", "external_id"}));
+    const Rejection p =
+        expect_rejection(profiles.map(row_of({std::string("bad"), std::string("wh_9")}, 3)));
+    CHECK(p.code == "invalid_email");
+    CHECK(p.column == "Email");
+    CHECK(p.key == "external_id:wh_9");
+    mapping::JsonMapper events(default_mapping(), Target::Events,
+                               columns_named({"metric", "email", "unique_id", "time"}));
+    const Rejection e = expect_rejection(
+        events.map(row_of({std::string("Placed Order"), std::string("bad"), std::string("order-7"),
+                           std::string("2026-01-02T03:04:05Z")})));
+    CHECK(e.code == "invalid_email");
+    CHECK(e.key == "order-7");
+    // The message about missing identifiers still lists the columns in query order.
+    const Rejection none =
+        expect_rejection(profiles.map(row_of({std::string(""), std::string("")}, 4)));
+    CHECK(none.code == "missing_identifier");
+    CHECK_THAT(none.message, Catch::Contains("(all empty in: Email, external_id)"));
+}
+
 TEST_CASE("JsonMapper: an invalid phone is dropped with a warning when another identifier remains",
           "[mapping]") {
     const Record r = expect_record(map_one(default_mapping(), Target::Profiles, {"email", "phone"},
