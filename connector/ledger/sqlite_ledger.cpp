@@ -391,7 +391,7 @@ class SqliteLedger::Impl {
             .run();
         // A bulk job may run for minutes and many may be open at once: its records leave the
         // key map, and the job keeps only their ids and key hashes (16 bytes a record), in the
-        // order of `keys`, for its outcomes to find them (see job_record_ids).
+        // order of `keys`, for its outcomes to find them (see job_reporting).
         OpenJob &job = open_jobs_[job_id];
         job.ids.clear();
         job.key_hashes.clear();
