@@ -61,7 +61,9 @@ LedgerStatements::LedgerStatements(Database &db)
                    "VALUES (?1, ?2, ?3)"),
       // Only last_run: an UPDATE that names no indexed column touches no index.
       touch_seen(db, "UPDATE records SET last_run = ?2 WHERE id = ?1"),
-      touch_unrejected(db, "UPDATE records SET last_run = ?2, state = 4 WHERE id = ?1"),
+      touch_unrejected(db,
+                       "UPDATE records SET last_run = ?2, state = 4, error_code = NULL, "
+                       "error_message = NULL WHERE id = ?1"),
       dry_mark_seen(db, "INSERT OR IGNORE INTO temp.dry_seen (key) VALUES (?1)"),
       // A key diffed earlier in this run keeps its state: the rejected row is a duplicate.
       upsert_rejected(db,

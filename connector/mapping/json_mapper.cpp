@@ -520,11 +520,11 @@ JsonMapper::JsonMapper(const MappingSpec &spec, Target target, const std::vector
     place_constants_before(1 << 30);
     if (p.phone_column >= 0)
         p.early.push_back(static_cast<std::size_t>(p.phone_column));
-    // The columns a record key comes from first (external_id wins a profile's key, unique_id is
-    // an event's), so a row rejected for its email still names its record.
-    std::stable_partition(p.early.begin(), p.early.end(), [&p](std::size_t i) {
-        const Role role = p.column_plans[i].role;
-        return role == Role::ExternalId || role == Role::UniqueId;
+    // The column the record key comes from first (external_id wins a profile's key, unique_id
+    // is an event's), so a row rejected for another identifier still names its record.
+    const Role key_role = target == Target::Events ? Role::UniqueId : Role::ExternalId;
+    std::stable_partition(p.early.begin(), p.early.end(), [&p, key_role](std::size_t i) {
+        return p.column_plans[i].role == key_role;
     });
 
     if (!has_identifier)

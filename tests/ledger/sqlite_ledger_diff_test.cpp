@@ -204,6 +204,26 @@ TEST_CASE("SqliteLedger: a keyed rejection is recorded and its key counts as see
     ledger.end_run("success", {});
 }
 
+TEST_CASE("SqliteLedger: a sent record rejected once and back unchanged is sent, without the "
+          "rejection's error",
+          "[ledger][integration]") {
+    test::TempDir dir;
+    const std::string path = dir.file("l.sqlite");
+    SqliteLedger ledger(path, "s", Target::Profiles, {});
+    run_once(ledger, {make_record("k", "h1", Target::Profiles)}, Outcome::Sent, Target::Profiles);
+    ledger.begin_run(run_options(Target::Profiles));
+    ledger.record_rejection(Rejection{1, "email", "invalid_email", "bad email", "k"});
+    ledger.end_run("partial", {});
+    CHECK(state_of(path, "k") == "rejected");
+    ledger.begin_run(run_options(Target::Profiles));
+    CHECK(diff_keys(ledger, {"k"}, "h1", Target::Profiles) ==
+          std::vector<Decision>{Decision::Unchanged});
+    ledger.end_run("success", {});
+    CHECK(state_of(path, "k") == "sent");
+    CHECK(query_int(path, "SELECT COUNT(*) FROM records WHERE key = 'k' AND error_code IS NULL "
+                          "AND error_message IS NULL") == 1);
+}
+
 TEST_CASE("SqliteLedger: a rejection never overwrites a record already diffed in this run",
           "[ledger][integration]") {
     test::TempDir dir;

@@ -127,6 +127,14 @@ TEST_CASE("JsonMapper: a rejected row carries its key whatever the order of the 
                            std::string("2026-01-02T03:04:05Z")})));
     CHECK(e.code == "invalid_email");
     CHECK(e.key == "order-7");
+    // An event's key is its unique_id, also when a profile identifier before it is bad.
+    mapping::JsonMapper events_by_id(default_mapping(), Target::Events,
+                                     columns_named({"external_id", "metric", "unique_id", "time"}));
+    const Rejection x = expect_rejection(
+        events_by_id.map(row_of({1.5, std::string("Placed Order"), std::string("order-8"),
+                                 std::string("2026-01-02T03:04:05Z")})));
+    CHECK(x.code == "invalid_external_id");
+    CHECK(x.key == "order-8");
     // The message about missing identifiers still lists the columns in query order.
     const Rejection none =
         expect_rejection(profiles.map(row_of({std::string(""), std::string("")}, 4)));
