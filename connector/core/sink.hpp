@@ -2,6 +2,7 @@
 
 #include "record.hpp"
 
+#include <chrono>
 #include <cstdint>
 #include <map>
 #include <string>
@@ -69,6 +70,10 @@ class Sink {
     /// Finishes a bulk profile job submitted by an earlier run: polls it, reads its import
     /// errors and reports outcomes for `keys` through the listener.
     virtual void resume_job(const std::string &job_id, const std::vector<std::string> &keys) = 0;
+    /// Waits up to `at_most` for the jobs passed to resume_job to report (finished, or left open
+    /// for a later run), so that what they say is in the ledger before the run diffs; returns
+    /// sooner when the run stops. A job still running after that is followed as before.
+    virtual void wait_resumed(std::chrono::milliseconds at_most) = 0;
     /// Sends what is queued, waits for every request and job, and returns the counters
     /// (`unreachable` set when Klaviyo never answered; the sync then fails the run).
     /// After stop is requested (see interrupt.hpp) it sends nothing new and waits only a short

@@ -193,6 +193,7 @@ struct KlaviyoClient::Impl {
     std::shared_ptr<SendJob> make_job(std::vector<Record> records);
     void dispatch(Batcher::Output out);
     void resume_job(const std::string &job_id, const std::vector<std::string> &keys);
+    void wait_resumed(milliseconds at_most);
     SinkStats finish();
     /// Stops the workers (after `grace` for requests in flight), then reports what is left.
     void shut_down(milliseconds grace);
@@ -216,6 +217,8 @@ struct KlaviyoClient::Impl {
     std::uint64_t queue_sequence = 0;
     std::size_t queued_sends = 0;
     std::size_t active = 0;
+    /// The jobs of resume_job: a job's polls have ended when nothing holds it any more.
+    std::vector<std::weak_ptr<PollJob>> resumed;
     bool closing = false;
     bool aborting = false;
     bool shut = false;

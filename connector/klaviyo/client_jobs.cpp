@@ -177,7 +177,8 @@ void KlaviyoClient::Impl::job_unknown(const PollJob &job) {
              "Klaviyo no longer knows bulk import job " + job.id + "; the record is sent again"});
     std::lock_guard<std::mutex> lock(listener_mutex);
     listener.on_notice("bulk import job " + job.id + " is unknown to Klaviyo (HTTP 404); its " +
-                       std::to_string(job.keys.size()) + " record(s) are sent again next run");
+                       std::to_string(job.keys.size()) +
+                       " record(s) are sent again, in this run or the next");
     listener.on_outcomes(outcomes);
     listener.on_job_finished(job.id);
 }

@@ -320,7 +320,27 @@ void KlaviyoClient::Impl::resume_job(const std::string &job_id,
     poll->keys = keys;
     poll->ordered = false;
     poll->interval = options.job_poll_interval;
+    {
+        std::lock_guard<std::mutex> lock(mutex);
+        resumed.push_back(poll);
+    }
     schedule(Task{nullptr, poll}, Clock::now());
+}
+
+void KlaviyoClient::Impl::wait_resumed(milliseconds at_most) {
+    const auto until = Clock::now() + at_most;
+    {
+        // A worker drops its task (the last reference to a finished job) before it notifies.
+        std::unique_lock<std::mutex> lock(mutex);
+        auto polling = [this] {
+            return std::any_of(resumed.begin(), resumed.end(),
+                               [](const std::weak_ptr<PollJob> &job) { return !job.expired(); });
+        };
+        while (polling() && !aborting && !stop_requested() && Clock::now() < until)
+            cv.wait_until(lock, std::min(until, Clock::now() + milliseconds(100)));
+        resumed.clear();
+    }
+    rethrow_if_failed();
 }
 
 SinkStats KlaviyoClient::Impl::finish() {
@@ -426,6 +446,10 @@ void KlaviyoClient::send(const connector::Record &record) {
 
 void KlaviyoClient::resume_job(const std::string &job_id, const std::vector<std::string> &keys) {
     impl_->resume_job(job_id, keys);
+}
+
+void KlaviyoClient::wait_resumed(std::chrono::milliseconds at_most) {
+    impl_->wait_resumed(at_most);
 }
 
 connector::SinkStats KlaviyoClient::finish() {

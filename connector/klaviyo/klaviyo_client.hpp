@@ -97,6 +97,9 @@ class KlaviyoClient : public connector::Sink {
     void send(const connector::Record &record) override;
     /// Follows a bulk profile job submitted by an earlier run (profiles target).
     void resume_job(const std::string &job_id, const std::vector<std::string> &keys) override;
+    /// Waits until the resumed jobs' polls ended (or `at_most`, or the run stops); rethrows what
+    /// stopped the client.
+    void wait_resumed(std::chrono::milliseconds at_most) override;
     /// Sends what is queued, waits for every request and job, and returns the counters;
     /// `unreachable` names the URL and the last error when no request got an HTTP response.
     connector::SinkStats finish() override;

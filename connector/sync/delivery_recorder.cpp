@@ -6,11 +6,19 @@ namespace connector::sync {
 
 namespace {
 
+// Transient records remembered per run for settle_transient (a few MB at most).
+constexpr std::size_t max_tracked_transient = 100000;
+
+const std::string &reason_of(const RecordOutcome &outcome) {
+    static const std::string unknown = "unknown";
+    return outcome.code.empty() ? unknown : outcome.code;
+}
+
 void count(ReasonMap &reasons,
            const RecordOutcome &outcome,
            std::size_t max_examples,
            bool &first_examples) {
-    ReasonCount &reason = reasons[outcome.code.empty() ? "unknown" : outcome.code];
+    ReasonCount &reason = reasons[reason_of(outcome)];
     ++reason.count;
     first_examples = reason.examples.size() < max_examples;
     if (first_examples)
@@ -71,6 +79,8 @@ void DeliveryRecorder::on_outcomes(const std::vector<RecordOutcome> &outcomes) {
         std::lock_guard<std::mutex> lock(mutex_);
         for (const RecordOutcome &o : outcomes) {
             bool first = false;
+            if (!transient_keys_.empty())
+                settle_transient(o);
             switch (o.outcome) {
             case Outcome::Sent:
                 ++totals_.sent;
@@ -88,6 +98,8 @@ void DeliveryRecorder::on_outcomes(const std::vector<RecordOutcome> &outcomes) {
             case Outcome::Transient:
                 ++totals_.transient;
                 count(totals_.transient_by_reason, o, max_examples_, first);
+                if (transient_keys_.size() < max_tracked_transient)
+                    transient_keys_.emplace(std::hash<std::string>{}(o.key), reason_of(o));
                 events.push_back(LogEvent{first ? LogLevel::Warning : LogLevel::Debug,
                                           "record_transient",
                                           "record " + o.key + " not delivered (" + o.code +
@@ -104,6 +116,26 @@ void DeliveryRecorder::on_outcomes(const std::vector<RecordOutcome> &outcomes) {
             observer_->on_event(e);
 }
 
+void DeliveryRecorder::settle_transient(const RecordOutcome &outcome) {
+    const auto it = transient_keys_.find(std::hash<std::string>{}(outcome.key));
+    if (it == transient_keys_.end())
+        return;
+    --totals_.transient;
+    const auto reason = totals_.transient_by_reason.find(it->second);
+    if (reason != totals_.transient_by_reason.end()) {
+        std::vector<Example> &examples = reason->second.examples;
+        for (auto e = examples.begin(); e != examples.end(); ++e) {
+            if (e->key == outcome.key) {
+                examples.erase(e);
+                break;
+            }
+        }
+        if (--reason->second.count == 0)
+            totals_.transient_by_reason.erase(reason);
+    }
+    transient_keys_.erase(it);
+}
+
 void DeliveryRecorder::on_notice(const std::string &message) {
     guarded([&] { ledger_.on_notice(message); });
     {
@@ -117,6 +149,7 @@ void DeliveryRecorder::reset(std::size_t max_examples) {
     std::lock_guard<std::mutex> lock(mutex_);
     max_examples_ = max_examples;
     totals_ = DeliveryTotals{};
+    transient_keys_.clear();
     ledger_error_ = nullptr;
     done_ = 0;
     sent_ = 0;

@@ -11,11 +11,15 @@
 #include <exception>
 #include <mutex>
 #include <string>
+#include <unordered_map>
 #include <vector>
 
 namespace connector::sync {
 
-/// Outcome counters of one run, as the recorder saw them.
+/// Outcome counters of one run, as the recorder saw them. A record counts once, by its last
+/// outcome in the run: one reported transient and then sent or failed in the same run (a bulk
+/// job of an earlier run that Klaviyo no longer knows, whose records this run sends again) counts
+/// as sent or failed only.
 struct DeliveryTotals {
     std::uint64_t sent = 0;
     std::uint64_t failed = 0;
@@ -54,6 +58,8 @@ class DeliveryRecorder : public DeliveryListener {
 
   private:
     template <typename F> void guarded(F &&write);
+    // A later outcome of a record counted transient: the transient count gives it back.
+    void settle_transient(const RecordOutcome &outcome);
     void log(LogLevel level,
              const std::string &event,
              const std::string &message,
@@ -64,6 +70,10 @@ class DeliveryRecorder : public DeliveryListener {
     std::size_t max_examples_;
     mutable std::mutex mutex_;
     DeliveryTotals totals_;
+    // std::hash of the keys counted transient in this run -> their reason code, for a later
+    // outcome of the same record to take back (up to max_tracked_transient keys: past that a
+    // run is in an outage, and a record counted twice only overstates the transient count).
+    std::unordered_map<std::size_t, std::string> transient_keys_;
     std::exception_ptr ledger_error_;
     std::atomic<std::uint64_t> done_{0};
     std::atomic<std::uint64_t> sent_{0};

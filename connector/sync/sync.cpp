@@ -14,6 +14,9 @@ namespace {
 
 using Clock = std::chrono::steady_clock;
 
+// How long a run waits for the bulk jobs an earlier run left open before it reads the query.
+constexpr std::chrono::milliseconds resumed_jobs_wait{std::chrono::seconds(60)};
+
 std::int64_t steady_ns() {
     return std::chrono::duration_cast<std::chrono::nanoseconds>(Clock::now().time_since_epoch())
         .count();
@@ -284,6 +287,16 @@ void Sync::Run::resume_jobs() {
         sink_->resume_job(job, keys);
         sink_broken_ = false;
         ++summary_.jobs_resumed;
+    }
+    // What the jobs say (sent, failed, or unknown to Klaviyo: to be sent again) goes into the
+    // ledger before the query is diffed, so this run decides with it: a forgotten job's records
+    // are sent in this run instead of being skipped as still in a job. A job Klaviyo is slow to
+    // finish does not hold the run for long; it is followed while the query runs.
+    if (summary_.jobs_resumed > 0 && !stop_requested()) {
+        PhaseTimer timer(summary_.seconds.send);
+        sink_broken_ = true;
+        sink_->wait_resumed(resumed_jobs_wait);
+        sink_broken_ = false;
     }
 }
 

@@ -93,6 +93,53 @@ TEST_CASE("KlaviyoClient: a resumed job Klaviyo no longer knows is resent",
     CHECK(listener.finished == std::vector<std::string>{"gone-1"});
 }
 
+TEST_CASE("KlaviyoClient: wait_resumed returns once the resumed jobs reported, before finish",
+          "[klaviyo][integration]") {
+    RecordingListener listener;
+    ScriptedServer server([](const RecordedRequest &req, std::size_t n) {
+        if (req.uri == "/api/profile-bulk-import-jobs/gone-2")
+            return ScriptedResponse{404, error_body("not_found", "Not found.", "/data", 404)};
+        if (req.uri == "/api/profile-bulk-import-jobs/old-8") // complete at the second poll
+            return ScriptedResponse{
+                200, job_body("old-8", n < 2 ? "processing" : "complete", 1, n < 2 ? 0 : 1, 0)};
+        return ScriptedResponse{200, no_errors};
+    });
+    auto options = client_options(server);
+    options.job_poll_interval = std::chrono::milliseconds(20);
+    klaviyo::KlaviyoClient client(options, Target::Profiles, listener);
+    client.resume_job("old-8", {"email:b@example.org"});
+    client.resume_job("gone-2", {"email:a@example.org"});
+    client.wait_resumed(std::chrono::seconds(30));
+    // Both jobs have reported, with no finish(): what a run diffs afterwards sees them (and
+    // nothing polls any more, so the listener is read without a race).
+    CHECK(listener.finished.size() == 2);
+    CHECK(listener.outcomes["email:a@example.org"].code == "job_not_found");
+    CHECK(listener.outcomes["email:b@example.org"].outcome == Outcome::Sent);
+    client.finish();
+}
+
+TEST_CASE("KlaviyoClient: wait_resumed gives up on a job still running after its wait, which "
+          "is followed as before",
+          "[klaviyo][integration]") {
+    RecordingListener listener;
+    ScriptedServer server([](const RecordedRequest &, std::size_t) {
+        return ScriptedResponse{200, job_body("slow-2", "processing", 1, 0, 0)};
+    });
+    auto options = client_options(server);
+    options.job_poll_interval = std::chrono::milliseconds(20);
+    options.job_poll_max_interval = std::chrono::milliseconds(20);
+    options.run_deadline = std::chrono::milliseconds(1500);
+    klaviyo::KlaviyoClient client(options, Target::Profiles, listener);
+    client.resume_job("slow-2", {"email:a@example.org"});
+    client.wait_resumed(std::chrono::milliseconds(50));
+    const std::size_t polls_at_return = server.request_count();
+    client.finish(); // polls on until the deadline leaves the job open
+    // Had wait_resumed waited for the job's polls to end, none would come after it returned.
+    CHECK(server.request_count() > polls_at_return);
+    CHECK(listener.finished.empty());
+    CHECK(listener.has_notice("the next run finishes it"));
+}
+
 TEST_CASE("KlaviyoClient: a job still running at the deadline is left for the next run",
           "[klaviyo][integration]") {
     RecordingListener listener;

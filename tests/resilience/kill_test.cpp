@@ -248,3 +248,33 @@ TEST_CASE("Resilience: profiles runs killed with SIGKILL at five seeded points a
           "[resilience][integration]") {
     run_kill_point(static_cast<std::size_t>(GENERATE(5, 6, 7, 8, 9)));
 }
+
+TEST_CASE("Resilience: a run killed with a bulk job open, whose job Klaviyo then forgot, is "
+          "finished by the next run: the job's records are sent again and the run succeeds",
+          "[resilience][integration]") {
+    Harness h(Target::Profiles, {"--rate-limits", "off", "--job-delay-ms", "2000"});
+    auto run = h.start();
+    try {
+        kill_when(*run, condition(Wait::JobOpen, h, *run, 1), std::chrono::milliseconds(200),
+                  "with a bulk job open");
+    } catch (const std::exception &e) {
+        FAIL(e.what());
+    }
+    const LedgerCounts killed = ledger_counts(h.ledger());
+    INFO("killed with a bulk job open: " << killed.describe());
+    REQUIRE(killed.open_jobs >= 1);
+    h.fake().reset(); // Klaviyo no longer knows the job (nor the profiles): a poll answers 404
+
+    const connector::e2e::Result last = h.run();
+    INFO(last.both());
+    // Each record of the forgotten job counts once, as sent in this run, not also as
+    // transient: exit 0, not 5 (partial).
+    REQUIRE(last.exit_code == 0);
+    CHECK(h.report()->getValue<std::string>("status") == "success");
+    CHECK(log_events(last.err, "klaviyo_notice") >= 1); // the 404 was seen and said
+    CHECK(h.count("transient") == 0);
+    CHECK(h.count("sent") == 1500);
+    CHECK(h.report()->getObject("bulk_jobs")->getValue<long long>("resumed") == killed.open_jobs);
+    CHECK(first_lines(fake_differences(h.fake().state(), h.expected(), Target::Profiles)) == "");
+    CHECK(first_lines(ledger_differences(h.status(), 1500)) == "");
+}

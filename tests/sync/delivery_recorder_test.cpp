@@ -64,3 +64,35 @@ TEST_CASE("DeliveryRecorder: keeps a ledger error for the sync and rethrows it t
     recorder.reset(5);
     CHECK_FALSE(recorder.ledger_error());
 }
+
+TEST_CASE("DeliveryRecorder: a record reported transient and then sent or failed in the same run "
+          "counts once, by its last outcome",
+          "[sync]") {
+    FakeLedger ledger;
+    sync::DeliveryRecorder recorder(ledger, nullptr, 5);
+    // A resumed bulk job Klaviyo no longer knows: its records are transient, then sent again.
+    recorder.on_outcomes({{"a", Outcome::Transient, "job_not_found", "unknown job"},
+                          {"b", Outcome::Transient, "job_not_found", "unknown job"},
+                          {"c", Outcome::Transient, "job_not_found", "unknown job"}});
+    recorder.on_outcomes({{"a", Outcome::Sent, {}, {}},
+                          {"b", Outcome::Failed, "invalid", "bad email"},
+                          {"d", Outcome::Transient, "http_503", "unavailable"}});
+    // c again, with another reason: still one transient record, under its last reason.
+    recorder.on_outcomes({{"c", Outcome::Transient, "http_429", "throttled"}});
+    const sync::DeliveryTotals t = recorder.totals();
+    CHECK(t.sent == 1);
+    CHECK(t.failed == 1);
+    CHECK(t.transient == 2);
+    CHECK(t.transient_by_reason.count("job_not_found") == 0);
+    REQUIRE(t.transient_by_reason.count("http_429") == 1);
+    CHECK(t.transient_by_reason.at("http_429").count == 1);
+    REQUIRE(t.transient_by_reason.at("http_429").examples.size() == 1);
+    CHECK(t.transient_by_reason.at("http_429").examples[0].key == "c");
+    CHECK(t.transient_by_reason.at("http_503").count == 1);
+    CHECK(ledger.entries.at("a").state == FakeLedger::State::Sent);
+
+    recorder.reset(5); // a new run forgets the last one's transient records
+    recorder.on_outcomes({{"d", Outcome::Sent, {}, {}}});
+    CHECK(recorder.totals().transient == 0);
+    CHECK(recorder.totals().sent == 1);
+}

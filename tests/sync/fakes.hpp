@@ -274,6 +274,7 @@ class FakeSink : public Sink {
         listener_.on_outcomes(outcomes);
         listener_.on_job_finished(job_id);
     }
+    void wait_resumed(std::chrono::milliseconds) override {} // resume_job reports at once
     SinkStats finish() override {
         log_.push_back("finish");
         std::vector<const Record *> pointers;
