@@ -71,6 +71,7 @@ Json Backend::state(bool full) {
     doc.add("requests", counts["requests"]);
     doc.add("totals", counts["totals"]);
     doc.add("faults", faults.state());
+    doc.add("rate_windows", limiter.state());
     return doc;
 }
 

@@ -106,6 +106,21 @@ TEST_CASE("FakeKlaviyo: the steady window refuses until the minute is over",
               .status == 201);
     const std::string job_id = first.json()->getObject("data")->getValue<std::string>("id");
     CHECK(fake.get("/api/profile-bulk-import-jobs/" + job_id).status == 200);
+
+    // What each bucket let through per steady window (the refused third is not counted); all
+    // within the fake's first minute.
+    const auto windows = fake.state(false)->getObject("rate_windows");
+    REQUIRE(windows);
+    const auto bulk = windows->getObject("bulk_import_profiles");
+    REQUIRE(bulk);
+    CHECK(bulk->getValue<int>("steady_limit") == 2);
+    const auto accepted = bulk->getArray("accepted_per_window");
+    REQUIRE(accepted);
+    REQUIRE(accepted->size() == 1);
+    CHECK(accepted->getElement<int>(0) == 2);
+    CHECK(windows->getObject("create_or_update_profile")
+              ->getArray("accepted_per_window")
+              ->getElement<int>(0) == 1);
 }
 
 TEST_CASE("FakeKlaviyo: --rate-limits off lets everything through without RateLimit headers",

@@ -81,6 +81,13 @@ RateLimiter::take(const std::string &bucket, const Limits &real, Clock::time_poi
     }
     ++w.burst_count;
     ++w.steady_count;
+    if (w.first_steady_index < 0)
+        w.first_steady_index = steady_index;
+    const auto slot = static_cast<std::size_t>(steady_index - w.first_steady_index);
+    if (w.accepted.size() <= slot)
+        w.accepted.resize(slot + 1, 0);
+    ++w.accepted[slot];
+    w.steady_limit = lim.steady;
     d.remaining = lim.steady - w.steady_count;
     return d;
 }
@@ -88,6 +95,23 @@ RateLimiter::take(const std::string &bucket, const Limits &real, Clock::time_poi
 void RateLimiter::reset() {
     std::lock_guard<std::mutex> lock(mutex_);
     windows_.clear();
+}
+
+Json RateLimiter::state() const {
+    std::lock_guard<std::mutex> lock(mutex_);
+    Json doc = Json::object();
+    for (const auto &[bucket, w] : windows_) {
+        if (w.accepted.empty())
+            continue;
+        Json counts = Json::array();
+        for (const int n : w.accepted)
+            counts.push(n);
+        Json entry = Json::object();
+        entry.add("steady_limit", w.steady_limit);
+        entry.add("accepted_per_window", std::move(counts));
+        doc.add(bucket, std::move(entry));
+    }
+    return doc;
 }
 
 } // namespace fake_klaviyo

@@ -1,9 +1,12 @@
 #pragma once
 
+#include "json.hpp"
+
 #include <chrono>
 #include <map>
 #include <mutex>
 #include <string>
+#include <vector>
 
 namespace fake_klaviyo {
 
@@ -47,6 +50,10 @@ class RateLimiter {
     Decision take(const std::string &bucket, const Limits &real, Clock::time_point now);
     /// Forgets all counts (the windows keep their alignment).
     void reset();
+    /// The requests each bucket let through in every steady window since the start (or the last
+    /// reset), for how close a client came to the ceiling: {"<bucket>": {"steady_limit": 150,
+    /// "accepted_per_window": [150, 150, 42]}}. Empty when rate limits are off.
+    Json state() const;
 
   private:
     struct Window {
@@ -54,11 +61,14 @@ class RateLimiter {
         int burst_count = 0;
         long long steady_index = -1;
         int steady_count = 0;
+        int steady_limit = 0;
+        std::vector<int> accepted; ///< per steady window since the first request's window
+        long long first_steady_index = -1;
     };
 
     RateLimitMode mode_;
     Clock::time_point start_;
-    std::mutex mutex_;
+    mutable std::mutex mutex_;
     std::map<std::string, Window> windows_;
 };
 
