@@ -14,6 +14,8 @@ packages=(
     libpoco-dev libboost-program-options-dev libphonenumber-dev libssl-dev openssl ca-certificates
     # UTF-16 conversion and IANA time zones in the warehouse stage
     libicu-dev
+    # the connector binary's allocator (docs/performance.md)
+    libmimalloc-dev
     # tests, format check and measurements
     catch2 clang-format time procps curl
 )

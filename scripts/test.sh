@@ -28,6 +28,15 @@ eval "$(bash scripts/pg_cluster.sh start "$pgdir")"
 export ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=1:abort_on_error=0}
 tests_ok=1
 ctest --test-dir "$build" --output-on-failure -j "$jobs" --timeout 300 || tests_ok=0
+
+# The binary as users build it (Release, on mimalloc, which a sanitizer build cannot use)
+# through the end-to-end tests too.
+release=build/release
+cmake -S . -B "$release" -DCMAKE_BUILD_TYPE=Release -DCONNECTOR_BUILD_TESTS=ON \
+    -DCONNECTOR_WARNINGS_AS_ERRORS=ON >/dev/null
+cmake --build "$release" -j "$jobs" --target connector fake_klaviyo e2e_tests
+ctest --test-dir "$release" --output-on-failure -j "$jobs" --timeout 300 -R '^End to end' ||
+    tests_ok=0
 if ((!format_ok)); then
     echo "test: the format check failed (see above): run scripts/format.sh" >&2
 fi

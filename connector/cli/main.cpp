@@ -1,3 +1,4 @@
+#include "cli/allocator.hpp"
 #include "cli/commands.hpp"
 #include "cli/options.hpp"
 #include "cli/signals.hpp"
@@ -7,14 +8,10 @@
 
 #include <exception>
 #include <iostream>
-#include <malloc.h>
 
 int main(int argc, char **argv) {
     using namespace connector;
-    // One malloc arena for all threads: records are built by the reading thread and freed by
-    // the client's, and with an arena per thread glibc keeps each one's freed memory apart
-    // (about 18 MB more at peak in the benchmark, and no faster on two cores).
-    mallopt(M_ARENA_MAX, 1);
+    cli::tune_allocator();
     // Until the run begins, main reports errors; with JSON logs as a run_failed line too.
     cli::LogFormat log_format = cli::LogFormat::Text;
     bool run_begun = false;

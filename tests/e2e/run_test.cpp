@@ -356,3 +356,20 @@ TEST_CASE("End to end: the first row with a key wins even when a later row with 
     CHECK(rows ==
           std::vector<std::vector<std::string>>{{"external_id:K1", "4"}, {"external_id:K2", "4"}});
 }
+
+TEST_CASE("End to end: the binary runs on the allocator its build chose (mimalloc unless a "
+          "sanitizer build)",
+          "[e2e][integration]") {
+    // mimalloc says so on standard error when asked; glibc's malloc (or a sanitizer's) does not.
+    const Result r = run({"--version"}, {{"MIMALLOC_VERBOSE", "1"}});
+    INFO(r.both());
+    REQUIRE(r.exit_code == 0);
+    const bool mimalloc = r.err.find("mimalloc: process init") != std::string::npos;
+#if CONNECTOR_EXPECT_MIMALLOC
+    CHECK(mimalloc);
+    // main() set the decommit delay before anything else: no option is refused.
+    CHECK(r.err.find("mimalloc: error") == std::string::npos);
+#else
+    CHECK_FALSE(mimalloc);
+#endif
+}
