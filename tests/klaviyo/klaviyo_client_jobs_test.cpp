@@ -10,6 +10,13 @@ namespace {
 
 const char *no_errors = R"({"data":[],"links":{"self":"s","next":null}})";
 
+// A server on which bulk import job `id` never finishes.
+auto job_processing_forever(const char *id) {
+    return [id](const RecordedRequest &, std::size_t) {
+        return ScriptedResponse{200, job_body(id, "processing", 1, 0, 0)};
+    };
+}
+
 } // namespace
 
 TEST_CASE("KlaviyoClient: a job whose total_count differs leaves its records Transient",
@@ -122,9 +129,7 @@ TEST_CASE("KlaviyoClient: wait_resumed gives up on a job still running after its
           "is followed as before",
           "[klaviyo][integration]") {
     RecordingListener listener;
-    ScriptedServer server([](const RecordedRequest &, std::size_t) {
-        return ScriptedResponse{200, job_body("slow-2", "processing", 1, 0, 0)};
-    });
+    ScriptedServer server(job_processing_forever("slow-2"));
     auto options = client_options(server);
     options.job_poll_interval = std::chrono::milliseconds(20);
     options.job_poll_max_interval = std::chrono::milliseconds(20);
@@ -143,9 +148,7 @@ TEST_CASE("KlaviyoClient: wait_resumed gives up on a job still running after its
 TEST_CASE("KlaviyoClient: a job still running at the deadline is left for the next run",
           "[klaviyo][integration]") {
     RecordingListener listener;
-    ScriptedServer server([](const RecordedRequest &, std::size_t) {
-        return ScriptedResponse{200, job_body("slow", "processing", 1, 0, 0)};
-    });
+    ScriptedServer server(job_processing_forever("slow"));
     auto options = client_options(server);
     options.run_deadline = std::chrono::milliseconds(300);
     klaviyo::KlaviyoClient client(options, Target::Profiles, listener);
