@@ -30,10 +30,10 @@ tests_ok=1
 ctest --test-dir "$build" --output-on-failure -j "$jobs" --timeout 300 || tests_ok=0
 
 # The binary as users build it (Release, on mimalloc, which a sanitizer build cannot use)
-# through the end-to-end tests too.
+# through the end-to-end tests too; configured as scripts/demo.sh and scripts/bench.sh do, so
+# the three share one build (the sanitizer build above already treats warnings as errors).
 release=build/release
-cmake -S . -B "$release" -DCMAKE_BUILD_TYPE=Release -DCONNECTOR_BUILD_TESTS=ON \
-    -DCONNECTOR_WARNINGS_AS_ERRORS=ON >/dev/null
+cmake -S . -B "$release" -DCMAKE_BUILD_TYPE=Release -DCONNECTOR_BUILD_TESTS=ON >/dev/null
 cmake --build "$release" -j "$jobs" --target connector fake_klaviyo e2e_tests
 ctest --test-dir "$release" --output-on-failure -j "$jobs" --timeout 300 -R '^End to end' ||
     tests_ok=0
