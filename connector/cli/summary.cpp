@@ -93,7 +93,7 @@ std::string summary_text(const sync::RunSummary &s, const std::string &report_fi
         line(out, "warnings", n, by_reason(s.warnings));
     }
     if (s.jobs_resumed > 0)
-        line(out, "earlier bulk jobs finished", s.jobs_resumed);
+        line(out, "earlier bulk jobs resumed", s.jobs_resumed);
 
     if (!s.dry_run) {
         std::uint64_t requests = 0;

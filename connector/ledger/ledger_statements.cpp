@@ -92,10 +92,10 @@ LedgerStatements::LedgerStatements(Database &db)
       // Only after a crash or an interrupted run (a job left open): one scan of the records
       // for every open job at once, then one per job only for a job asked for twice.
       job_keys(db,
-               "SELECT key FROM records WHERE +sync_id = ?1 AND job_id = ?2 AND state = 2 "
+               "SELECT key, id FROM records WHERE +sync_id = ?1 AND job_id = ?2 AND state = 2 "
                "ORDER BY key"),
       open_job_keys(db,
-                    "SELECT job_id, key FROM records WHERE +sync_id = ?1 AND state = 2 "
+                    "SELECT job_id, key, id FROM records WHERE +sync_id = ?1 AND state = 2 "
                     "AND job_id IN (SELECT job_id FROM jobs WHERE sync_id = ?1) ORDER BY key"),
       find_id(db, "SELECT id FROM records WHERE sync_id = ?1 AND key = ?2"),
       // By id: UPDATE ... RETURNING would cost a temporary table per call.

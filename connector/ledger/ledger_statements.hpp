@@ -30,8 +30,8 @@ struct LedgerStatements {
     Statement link_job_ids;       ///< JSON array of ids, job
     Statement delete_job;         ///< sync, job
     Statement open_jobs;          ///< sync -> job ids
-    Statement job_keys;           ///< sync, job -> keys still in flight
-    Statement open_job_keys;      ///< sync -> job, key of every record waiting for an open job
+    Statement job_keys;           ///< sync, job -> keys (and ids) still in flight
+    Statement open_job_keys;      ///< sync -> job, key, id of every record waiting for an open job
     Statement find_id;            ///< sync, key -> id
     Statement outcome_sent_ids;   ///< JSON array of ids, run
     Statement delete_payload_ids; ///< JSON array of record ids

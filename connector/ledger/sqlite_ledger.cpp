@@ -18,6 +18,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 #include <unordered_map>
+#include <unordered_set>
 
 namespace connector::ledger {
 namespace {
@@ -173,6 +174,7 @@ class SqliteLedger::Impl {
         }
         run_open_ = true;
         open_job_keys_.reset();
+        superseded_.clear();
         pending_rejections_.clear();
         sending_.clear();
         sending_.reserve(sending_buckets);
@@ -202,21 +204,35 @@ class SqliteLedger::Impl {
             Statement &all = s_->open_job_keys;
             ResetOnExit reset(all);
             all.bind(1, sync_id_);
-            while (all.step())
-                (*open_job_keys_)[all.column_text(0)].push_back(all.column_text(1));
+            while (all.step()) {
+                JobRecords &job = (*open_job_keys_)[all.column_text(0)];
+                job.keys.push_back(all.column_text(1));
+                job.ids.push_back(all.column_int(2));
+            }
         }
+        JobRecords records;
         if (const auto it = open_job_keys_->find(job_id); it != open_job_keys_->end()) {
-            std::vector<std::string> keys = std::move(it->second);
+            records = std::move(it->second);
             open_job_keys_->erase(it);
-            return keys;
+        } else {
+            Statement &q = s_->job_keys;
+            ResetOnExit reset(q);
+            q.bind(1, sync_id_).bind(2, job_id);
+            while (q.step()) {
+                records.keys.push_back(q.column_text(0));
+                records.ids.push_back(q.column_int(1));
+            }
         }
-        std::vector<std::string> keys;
-        Statement &q = s_->job_keys;
-        ResetOnExit reset(q);
-        q.bind(1, sync_id_).bind(2, job_id);
-        while (q.step())
-            keys.push_back(q.column_text(0));
-        return keys;
+        // The sink reports the job's outcomes in the order of these keys: the job is followed
+        // like one of this run's (job_reporting), so its outcomes reach the records it carried.
+        OpenJob &job = open_jobs_[job_id];
+        job.ids = std::move(records.ids);
+        job.key_hashes.clear();
+        job.key_hashes.reserve(records.keys.size());
+        for (const std::string &key : records.keys)
+            job.key_hashes.push_back(std::hash<std::string>{}(key));
+        job.earlier_run = true;
+        return records.keys;
     }
 
     std::vector<Decision> diff(const std::vector<Record> &batch) {
@@ -393,6 +409,7 @@ class SqliteLedger::Impl {
         // key map, and the job keeps only their ids and key hashes (16 bytes a record), in the
         // order of `keys`, for its outcomes to find them (see job_reporting).
         OpenJob &job = open_jobs_[job_id];
+        job.earlier_run = false;
         job.ids.clear();
         job.key_hashes.clear();
         job.ids.reserve(keys.size());
@@ -435,6 +452,11 @@ class SqliteLedger::Impl {
             std::int64_t id = 0;
             if (job && job->key_hashes[i] == std::hash<std::string>{}(o.key))
                 id = job->ids[i];
+            // A job of an earlier run carried an older version of a record this run sent again
+            // with new data: what Klaviyo says of the old one must not mark the new one sent
+            // (or failed), nor drop the payload it is resent from after a crash.
+            if (job && job->earlier_run && id != 0 && superseded_.count(id) != 0)
+                continue;
             if (id == 0)
                 id = id_of(o.key);
             sending_.erase(o.key); // an outcome is the end of this run's attempt
@@ -629,6 +651,7 @@ class SqliteLedger::Impl {
     struct OpenJob {
         std::vector<std::int64_t> ids;       // 0 for a key the ledger did not know
         std::vector<std::size_t> key_hashes; // std::hash of each key
+        bool earlier_run = false;            // resumed (job_keys), not submitted in this run
     };
 
     // The open job whose records `outcomes` are, in the order the job was submitted with (how
@@ -698,6 +721,8 @@ class SqliteLedger::Impl {
         case Decision::Changed:
         case Decision::Retry:
             if (found) {
+                if (found->stored.in_open_job)
+                    superseded_.insert(found->id); // sent again while an older job runs
                 Statement &q = s_->update_resend;
                 q.bind(1, found->id).bind(3, run_id_);
                 bind_hash(q, 2, hash);
@@ -761,7 +786,14 @@ class SqliteLedger::Impl {
     std::unordered_map<std::string, std::int64_t> sending_;
     // The keys of the open jobs' records, read by the first job_keys call and handed out once
     // each; reset when a run begins.
-    std::optional<std::unordered_map<std::string, std::vector<std::string>>> open_job_keys_;
+    struct JobRecords {
+        std::vector<std::string> keys;
+        std::vector<std::int64_t> ids; // of each key, in the same order
+    };
+    std::optional<std::unordered_map<std::string, JobRecords>> open_job_keys_;
+    // Records this run sent again, with new data, while a job of an earlier run still carried
+    // their older version (see on_outcomes). Reset when a run begins.
+    std::unordered_set<std::int64_t> superseded_;
     // The bulk jobs this run submitted and that have not finished, by job id.
     std::unordered_map<std::string, OpenJob> open_jobs_;
     // Scratch of diff_one, kept so that their strings keep their capacity.

@@ -100,11 +100,14 @@ void DeliveryRecorder::on_outcomes(const std::vector<RecordOutcome> &outcomes) {
                 count(totals_.transient_by_reason, o, max_examples_, first);
                 if (transient_keys_.size() < max_tracked_transient)
                     transient_keys_.emplace(std::hash<std::string>{}(o.key), reason_of(o));
-                events.push_back(LogEvent{first ? LogLevel::Warning : LogLevel::Debug,
-                                          "record_transient",
-                                          "record " + o.key + " not delivered (" + o.code +
-                                              "), left for the next run: " + o.message,
-                                          {field("key", o.key), field("code", o.code)}});
+                events.push_back(
+                    LogEvent{first ? LogLevel::Warning : LogLevel::Debug,
+                             "record_transient",
+                             "record " + o.key + " not delivered (" + o.code +
+                                 (o.code == "job_not_found" ? "): " // sent again, maybe in this run
+                                                            : "), left for the next run: ") +
+                                 o.message,
+                             {field("key", o.key), field("code", o.code)}});
                 break;
             }
         }

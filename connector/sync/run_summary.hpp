@@ -79,7 +79,7 @@ struct RunSummary {
     ReasonMap failed;           ///< permanent failures by Klaviyo's code
     ReasonMap transient;        ///< records left for the next run, by code
     std::vector<std::string> gone_examples;
-    std::uint64_t jobs_resumed = 0;  ///< bulk jobs from earlier runs finished in this run
+    std::uint64_t jobs_resumed = 0;  ///< bulk jobs from earlier runs followed in this run
     std::uint64_t open_jobs = 0;     ///< bulk jobs from earlier runs found at the start
     std::uint64_t notices = 0;       ///< sink notices logged
     std::uint64_t to_send = 0;       ///< records handed to the sink (or planned, in a dry run)

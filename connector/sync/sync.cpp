@@ -276,7 +276,8 @@ void Sync::Run::resume_jobs() {
     }
     phase(Progress::Phase::Resuming);
     log(LogLevel::Info, "jobs_resuming",
-        "finishing " + std::to_string(jobs.size()) + " bulk jobs left open by an earlier run",
+        "finishing " + std::to_string(jobs.size()) +
+            (jobs.size() == 1 ? " bulk job" : " bulk jobs") + " left open by an earlier run",
         {field("jobs", static_cast<std::uint64_t>(jobs.size()))});
     for (const std::string &job : jobs) {
         if (stop_requested())

@@ -327,3 +327,54 @@ TEST_CASE("SqliteLedger: a record waiting for an open job is not resent when the
           std::vector<Decision>{Decision::Retry});
     ledger.end_run("success", {});
 }
+
+TEST_CASE("SqliteLedger: a record sent again with new data while an earlier run's job carried "
+          "its old version is not marked sent (or failed) by that old job",
+          "[ledger][integration]") {
+    test::TempDir dir;
+    const std::string path = dir.file("l.sqlite");
+    SqliteLedger ledger(path, "s", Target::Profiles, {});
+    ledger.begin_run(run_options(Target::Profiles));
+    const auto batch = std::vector<Record>{make_record("a", "h1", Target::Profiles),
+                                           make_record("b", "h1", Target::Profiles),
+                                           make_record("c", "h1", Target::Profiles)};
+    ledger.diff(batch);
+    ledger.on_in_flight({&batch[0], &batch[1], &batch[2]});
+    ledger.on_job_submitted("old-job", {"a", "b", "c"});
+    ledger.end_run("interrupted", {}); // killed while the job ran
+
+    // The next run resumes old-job; it is still running when the query returns "a" and "b"
+    // with new data, so they go out again in new-job.
+    ledger.begin_run(run_options(Target::Profiles));
+    REQUIRE(ledger.job_keys("old-job") == std::vector<std::string>{"a", "b", "c"});
+    const auto changed = std::vector<Record>{make_record("a", "h2", Target::Profiles),
+                                             make_record("b", "h2", Target::Profiles)};
+    REQUIRE(ledger.diff(changed) == std::vector<Decision>{Decision::Changed, Decision::Changed});
+    ledger.on_in_flight({&changed[0], &changed[1]});
+    ledger.on_job_submitted("new-job", {"a", "b"});
+
+    // old-job finishes: it sent the old "a", refused the old "b", sent "c".
+    ledger.on_outcomes({{"a", Outcome::Sent, "", ""},
+                        {"b", Outcome::Failed, "invalid", "Invalid phone number"},
+                        {"c", Outcome::Sent, "", ""}});
+    ledger.on_job_finished("old-job");
+    CHECK(state_of(path, "c") == "sent");
+    // "a" and "b" still wait for new-job, with their new payloads.
+    CHECK(state_of(path, "a") == "in_flight");
+    CHECK(state_of(path, "b") == "in_flight");
+    CHECK(query_text(path, "SELECT job_id FROM records WHERE key = 'a'") == "new-job");
+    CHECK(query_int(path, "SELECT COUNT(*) FROM payloads p JOIN records r ON r.id = p.record_id "
+                          "WHERE r.key IN ('a', 'b')") == 2);
+    ledger.end_run("interrupted", {}); // stopped before new-job finished
+
+    // The run after that still knows new-job's records and finishes it.
+    ledger.begin_run(run_options(Target::Profiles));
+    CHECK(ledger.open_jobs() == std::vector<std::string>{"new-job"});
+    CHECK(ledger.job_keys("new-job") == std::vector<std::string>{"a", "b"});
+    ledger.on_outcomes({{"a", Outcome::Sent, "", ""}, {"b", Outcome::Sent, "", ""}});
+    ledger.on_job_finished("new-job");
+    CHECK(state_of(path, "a") == "sent");
+    CHECK(state_of(path, "b") == "sent");
+    CHECK(query_int(path, "SELECT COUNT(*) FROM payloads") == 0);
+    ledger.end_run("success", {});
+}
