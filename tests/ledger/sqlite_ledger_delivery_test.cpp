@@ -32,6 +32,19 @@ std::map<std::string, Record> collect_leftovers(Ledger &ledger) {
     return out;
 }
 
+// A run that sends "a", "b" and "c" (hash "h1") in bulk job `job_id` and is killed while the
+// job runs.
+void leave_job_open(SqliteLedger &ledger, const std::string &job_id) {
+    ledger.begin_run(run_options(Target::Profiles));
+    const auto batch = std::vector<Record>{make_record("a", "h1", Target::Profiles),
+                                           make_record("b", "h1", Target::Profiles),
+                                           make_record("c", "h1", Target::Profiles)};
+    ledger.diff(batch);
+    ledger.on_in_flight({&batch[0], &batch[1], &batch[2]});
+    ledger.on_job_submitted(job_id, {"a", "b", "c"});
+    ledger.end_run("interrupted", {});
+}
+
 } // namespace
 
 TEST_CASE("SqliteLedger: in-flight marks are committed when on_in_flight returns",
@@ -297,14 +310,7 @@ TEST_CASE("SqliteLedger: a record waiting for an open job is not resent when the
     test::TempDir dir;
     const std::string path = dir.file("l.sqlite");
     SqliteLedger ledger(path, "s", Target::Profiles, {});
-    ledger.begin_run(run_options(Target::Profiles));
-    const auto batch = std::vector<Record>{make_record("a", "h1", Target::Profiles),
-                                           make_record("b", "h1", Target::Profiles),
-                                           make_record("c", "h1", Target::Profiles)};
-    ledger.diff(batch);
-    ledger.on_in_flight({&batch[0], &batch[1], &batch[2]});
-    ledger.on_job_submitted("job-1", {"a", "b", "c"});
-    ledger.end_run("interrupted", {});
+    leave_job_open(ledger, "job-1");
 
     // The next run resumes job-1 while its query returns the same records.
     ledger.begin_run(run_options(Target::Profiles));
@@ -334,14 +340,7 @@ TEST_CASE("SqliteLedger: a record sent again with new data while an earlier run'
     test::TempDir dir;
     const std::string path = dir.file("l.sqlite");
     SqliteLedger ledger(path, "s", Target::Profiles, {});
-    ledger.begin_run(run_options(Target::Profiles));
-    const auto batch = std::vector<Record>{make_record("a", "h1", Target::Profiles),
-                                           make_record("b", "h1", Target::Profiles),
-                                           make_record("c", "h1", Target::Profiles)};
-    ledger.diff(batch);
-    ledger.on_in_flight({&batch[0], &batch[1], &batch[2]});
-    ledger.on_job_submitted("old-job", {"a", "b", "c"});
-    ledger.end_run("interrupted", {}); // killed while the job ran
+    leave_job_open(ledger, "old-job");
 
     // The next run resumes old-job; it is still running when the query returns "a" and "b"
     // with new data, so they go out again in new-job.
