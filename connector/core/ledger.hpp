@@ -93,6 +93,10 @@ class Ledger : public DeliveryListener {
     /// a --limit run, which does not move last_success_started_at) and counts.
     /// In a dry run this discards everything the run wrote.
     virtual void end_run(const std::string &status, const RunCounts &counts) = 0;
+    /// Records outcomes as on_outcomes does and says, for each, whether it was set aside: an
+    /// outcome of an earlier run's bulk job for a record this run has since sent again with new
+    /// data, which is about the old version and changes nothing. The caller counts the others.
+    virtual std::vector<bool> record_outcomes(const std::vector<RecordOutcome> &outcomes) = 0;
 };
 
 } // namespace connector

@@ -439,11 +439,12 @@ class SqliteLedger::Impl {
         open_jobs_.erase(job_id);
     }
 
-    void on_outcomes(const std::vector<RecordOutcome> &outcomes) {
+    std::vector<bool> record_outcomes(const std::vector<RecordOutcome> &outcomes) {
         std::lock_guard<std::mutex> guard(mutex_);
         require_run("on_outcomes");
+        std::vector<bool> aside(outcomes.size(), false);
         if (dry_run_ || outcomes.empty())
-            return;
+            return aside;
         Transaction txn(db_);
         const OpenJob *job = job_reporting(outcomes);
         IdList sent;
@@ -455,8 +456,10 @@ class SqliteLedger::Impl {
             // A job of an earlier run carried an older version of a record this run sent again
             // with new data: what Klaviyo says of the old one must not mark the new one sent
             // (or failed), nor drop the payload it is resent from after a crash.
-            if (job && job->earlier_run && id != 0 && superseded_.count(id) != 0)
+            if (job && job->earlier_run && id != 0 && superseded_.count(id) != 0) {
+                aside[i] = true;
                 continue;
+            }
             if (id == 0)
                 id = id_of(o.key);
             sending_.erase(o.key); // an outcome is the end of this run's attempt
@@ -481,6 +484,7 @@ class SqliteLedger::Impl {
             s_->delete_payload_ids.bind(1, ids).run(); // sent: the payload is not needed
         }
         txn.commit();
+        return aside;
     }
 
     const std::string &path() const noexcept { return path_; }
@@ -846,7 +850,10 @@ void SqliteLedger::on_job_finished(const std::string &job_id) {
     impl_->on_job_finished(job_id);
 }
 void SqliteLedger::on_outcomes(const std::vector<RecordOutcome> &outcomes) {
-    impl_->on_outcomes(outcomes);
+    impl_->record_outcomes(outcomes);
+}
+std::vector<bool> SqliteLedger::record_outcomes(const std::vector<RecordOutcome> &outcomes) {
+    return impl_->record_outcomes(outcomes);
 }
 void SqliteLedger::on_notice(const std::string &) {}
 const std::string &SqliteLedger::path() const noexcept {

@@ -49,6 +49,7 @@ class SqliteLedger : public connector::Ledger {
     void on_job_submitted(const std::string &job_id, const std::vector<std::string> &keys) override;
     void on_job_finished(const std::string &job_id) override;
     void on_outcomes(const std::vector<RecordOutcome> &outcomes) override;
+    std::vector<bool> record_outcomes(const std::vector<RecordOutcome> &outcomes) override;
     /// Notices are the sync's to log; the ledger keeps none.
     void on_notice(const std::string &message) override;
 

@@ -72,12 +72,18 @@ void DeliveryRecorder::on_job_finished(const std::string &job_id) {
 }
 
 void DeliveryRecorder::on_outcomes(const std::vector<RecordOutcome> &outcomes) {
-    guarded([&] { ledger_.on_outcomes(outcomes); });
+    std::vector<bool> aside;
+    guarded([&] { aside = ledger_.record_outcomes(outcomes); });
     std::vector<LogEvent> events;
     std::uint64_t sent = 0;
+    std::uint64_t counted = 0;
     {
         std::lock_guard<std::mutex> lock(mutex_);
-        for (const RecordOutcome &o : outcomes) {
+        for (std::size_t i = 0; i < outcomes.size(); ++i) {
+            if (i < aside.size() && aside[i])
+                continue; // about an older version of the record, sent again since
+            const RecordOutcome &o = outcomes[i];
+            ++counted;
             bool first = false;
             if (!transient_keys_.empty())
                 settle_transient(o);
@@ -113,7 +119,7 @@ void DeliveryRecorder::on_outcomes(const std::vector<RecordOutcome> &outcomes) {
         }
     }
     sent_ += sent;
-    done_ += outcomes.size();
+    done_ += counted;
     if (observer_)
         for (const LogEvent &e : events)
             observer_->on_event(e);

@@ -86,6 +86,28 @@ TEST_CASE("KlaviyoClient: resume_job finishes a job an earlier run submitted",
     CHECK(listener.submitted.empty());
 }
 
+TEST_CASE("KlaviyoClient: a resumed job that carried more records than the ledger still waits "
+          "for (some sent again since) finishes them without doubt",
+          "[klaviyo][integration]") {
+    RecordingListener listener;
+    ScriptedServer server([](const RecordedRequest &req, std::size_t) {
+        if (req.uri == "/api/profile-bulk-import-jobs/old-9") // 3 carried, 2 still waited for
+            return ScriptedResponse{200, job_body("old-9", "complete", 3, 2, 1)};
+        // The refused one is the record sent again since: it matches no key of the two.
+        return ScriptedResponse{
+            200,
+            R"({"data":[{"type":"import-error","id":"e","attributes":{"code":"invalid","title":"Invalid input.","detail":"Invalid email","source":{"pointer":"/data/attributes/profiles/data/2"},"original_payload":{"type":"profile","attributes":{"external_id":"u9","email":"x"}}}}],"links":{"self":"s"}})"};
+    });
+    klaviyo::KlaviyoClient client(client_options(server), Target::Profiles, listener);
+    client.resume_job("old-9", {"external_id:u1", "external_id:u2"});
+    client.finish();
+    CHECK(listener.outcomes.size() == 2);
+    CHECK(listener.outcomes["external_id:u1"].outcome == Outcome::Sent);
+    CHECK(listener.outcomes["external_id:u2"].outcome == Outcome::Sent);
+    CHECK(listener.has_notice("matches none of its records"));
+    CHECK_FALSE(listener.has_notice("sent again"));
+}
+
 TEST_CASE("KlaviyoClient: a resumed job Klaviyo no longer knows is resent",
           "[klaviyo][integration]") {
     RecordingListener listener;

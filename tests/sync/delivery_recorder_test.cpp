@@ -96,3 +96,17 @@ TEST_CASE("DeliveryRecorder: a record reported transient and then sent or failed
     CHECK(recorder.totals().transient == 0);
     CHECK(recorder.totals().sent == 1);
 }
+
+TEST_CASE("DeliveryRecorder: outcomes the ledger sets aside (an old version's) are not counted",
+          "[sync]") {
+    FakeLedger ledger;
+    ledger.aside_all = true;
+    sync::DeliveryRecorder recorder(ledger, nullptr, 5);
+    recorder.on_outcomes(
+        {{"a", Outcome::Sent, {}, {}}, {"b", Outcome::Failed, "invalid_email", "Invalid email"}});
+    const sync::DeliveryTotals t = recorder.totals();
+    CHECK(t.sent == 0);
+    CHECK(t.failed == 0);
+    CHECK(t.failed_by_reason.empty());
+    CHECK(recorder.done() == 0);
+}

@@ -202,6 +202,10 @@ class FakeLedger : public Ledger {
         jobs.erase(job_id);
         finished_jobs.push_back(job_id);
     }
+    std::vector<bool> record_outcomes(const std::vector<RecordOutcome> &outcomes) override {
+        on_outcomes(outcomes);
+        return std::vector<bool>(outcomes.size(), aside_all);
+    }
     void on_outcomes(const std::vector<RecordOutcome> &outcomes) override {
         std::lock_guard<std::mutex> lock(mutex_);
         if (fail_outcomes)
@@ -242,6 +246,7 @@ class FakeLedger : public Ledger {
     std::size_t outcomes_seen = 0;
     bool locked = false;
     bool fail_outcomes = false;
+    bool aside_all = false; ///< record_outcomes sets every outcome aside (superseded)
     RunOptions options_;
     Timestamp last_success_;
 
